@@ -25,6 +25,11 @@ int uuid_v4(char out[37]);
 void secure_zero(void *p, size_t n);
 /* Zeroes then frees a NUL-terminated secret; NULL is fine. */
 void secure_free_str(char *s);
+/* Checked variants for security decisions: 0 on success, -1 if OpenSSL
+ * failed (the void versions above then write random bytes instead). */
+int sha256_hex_checked(const void *data, size_t len, char out[SHA256_HEX_LEN + 1]);
+int hmac_sha256_checked(const void *key, size_t key_len, const void *data, size_t len,
+                        unsigned char out[32]);
 /* Constant-time equality of two equal-length buffers: 1 equal, 0 not. */
 int const_time_eq(const void *a, const void *b, size_t n);
 

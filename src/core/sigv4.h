@@ -45,7 +45,10 @@ typedef struct sigv4_params {
     time_t time;                    /* signing time, UTC */
     int s3;                         /* S3 rules (implies content_sha256_header) */
     int content_sha256_header;      /* add and sign x-amz-content-sha256 */
-    long expires;                   /* query signing: X-Amz-Expires in seconds */
+    long expires;                   /* query signing: X-Amz-Expires, 1..604800 seconds */
+    int no_path_normalization;      /* keep . .. and empty path segments (S3 implies it) */
+    int session_token_unsigned;     /* send the session token but leave it out of the
+                                     * signature (AWS suite's omit_session_token; IoT) */
 } sigv4_params;
 
 /* The result. Heap strings are freed (and zeroed) by sigv4_signed_free. */
@@ -57,19 +60,27 @@ typedef struct sigv4_signed {
     char *string_to_sign;
     char *authorization;            /* header signing: the Authorization header value */
     char *query;                    /* query signing: the full query string to send */
-    /* Headers the caller must add to the request (header signing):
-     * X-Amz-Date, then X-Amz-Security-Token and x-amz-content-sha256 when used. */
+    /* Headers the caller must add to the request (header signing), in the
+     * order AWS's SDKs send them: X-Amz-Security-Token (when a token is set),
+     * X-Amz-Date, x-amz-content-sha256 (when asked). Values point into this
+     * struct or at params->session_token, which must outlive them. */
     sigv4_header added[3];
     size_t added_count;
 } sigv4_signed;
 
-/* Both return 0 on success, -1 on invalid input or out of memory. */
+/* Both return 0 on success, -1 on invalid input or out of memory. Invalid
+ * input includes a missing Host header, a malformed %-escape in the query and
+ * (header signing) request headers that the signer adds itself: X-Amz-Date,
+ * X-Amz-Security-Token, x-amz-content-sha256. An Authorization header in the
+ * request is ignored. Query signing uses UNSIGNED-PAYLOAD in S3 mode unless
+ * payload_hash says otherwise, as S3 presigned URLs do. */
 int sigv4_sign_headers(const sigv4_request *req, const sigv4_params *params, sigv4_signed *out);
 int sigv4_sign_query(const sigv4_request *req, const sigv4_params *params, sigv4_signed *out);
 void sigv4_signed_free(sigv4_signed *s);
 
 /* Copies an Authorization header value with the signature replaced by
- * "<redacted>", for debug logs. Returns a heap string or NULL. */
+ * "<redacted>", for debug logs. Also redacts X-Amz-Signature in a presigned
+ * URL or query string. Returns a heap string or NULL. */
 char *sigv4_redact_authorization(const char *authorization);
 
 /* ---- Verification (server side) ---- */
@@ -81,7 +92,8 @@ typedef enum sigv4_verdict {
     SIGV4_UNKNOWN_KEY,      /* lookup found no such key: UnrecognizedClient / InvalidAccessKeyId */
     SIGV4_MISMATCH,         /* recomputed signature differs: InvalidSignature / SignatureDoesNotMatch */
     SIGV4_SKEW,             /* X-Amz-Date more than 15 min away: InvalidSignatureException / RequestTimeTooSkewed */
-    SIGV4_EXPIRED           /* presigned URL past X-Amz-Expires: AccessDenied "Request has expired" */
+    SIGV4_EXPIRED,          /* presigned URL past X-Amz-Expires: AccessDenied "Request has expired" */
+    SIGV4_INTERNAL          /* out of memory or a crypto failure: InternalFailure, retryable */
 } sigv4_verdict;
 
 /* Looks up the secret (and, optionally, whether a session token is required)
@@ -99,8 +111,11 @@ typedef struct sigv4_verified {
 } sigv4_verified;
 
 /* Verifies a request signed with header or query signing. req->headers must
- * hold every request header as received (including Authorization); req->query
- * is the raw query string. s3 selects S3's rules. now is the server time. */
+ * hold every request header as received (including Authorization); req->path
+ * and req->query are the raw path and query string as received. If the
+ * server already hashed the body (e.g. while streaming it to disk) it may pass
+ * that hex hash as req->payload_hash instead of the body. s3 selects S3's
+ * rules. now is the server time. The secret is zeroed after use. */
 sigv4_verdict sigv4_verify(const sigv4_request *req, int s3, time_t now,
                            sigv4_secret_lookup lookup, void *user_data, sigv4_verified *out);
 

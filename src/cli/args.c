@@ -1,0 +1,209 @@
+/*
+ * args.c: command-line parsing and help texts for the athena tool.
+ *
+ * As with the AWS CLI, global flags may appear before or after the command.
+ * Every flag takes its value as the next argument or after '='.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum flag_kind { FLAG_STRING, FLAG_LONG, FLAG_PARAM, FLAG_SWITCH } flag_kind;
+
+typedef struct flag {
+    const char *name;
+    flag_kind kind;
+    size_t offset;
+} flag;
+
+#define OPT(field) offsetof(cli_options, field)
+
+static const flag flags[] = {
+    {"--profile", FLAG_STRING, OPT(profile)},
+    {"--region", FLAG_STRING, OPT(region)},
+    {"--endpoint-url", FLAG_STRING, OPT(endpoint_url)},
+    {"--workgroup", FLAG_STRING, OPT(workgroup)},
+    {"--database", FLAG_STRING, OPT(database)},
+    {"--catalog", FLAG_STRING, OPT(catalog)},
+    {"--output-location", FLAG_STRING, OPT(output_location)},
+    {"--ca-bundle", FLAG_STRING, OPT(ca_bundle)},
+    {"--output", FLAG_STRING, OPT(output)},
+    {"--max-rows", FLAG_LONG, OPT(max_rows)},
+    {"--timeout", FLAG_LONG, OPT(timeout_s)},
+    {"--param", FLAG_PARAM, 0},
+    {"--debug", FLAG_SWITCH, OPT(debug)},
+    {"--help", FLAG_SWITCH, OPT(help)},
+    {"-h", FLAG_SWITCH, OPT(help)},
+    {"-f", FLAG_STRING, OPT(file)},
+    {"--file", FLAG_STRING, OPT(file)},
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "athena: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nRun 'athena --help' for usage.\n");
+    return EXIT_USAGE;
+}
+
+static const flag *find_flag(const char *arg, const char **inline_value)
+{
+    *inline_value = NULL;
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        size_t n = strlen(flags[i].name);
+        if (strncmp(arg, flags[i].name, n) != 0)
+            continue;
+        if (arg[n] == '\0')
+            return &flags[i];
+        if (arg[n] == '=' && flags[i].kind != FLAG_SWITCH) {
+            *inline_value = arg + n + 1;
+            return &flags[i];
+        }
+    }
+    return NULL;
+}
+
+static int set_flag(cli_options *o, const flag *f, const char *value)
+{
+    char *base = (char *)o;
+    switch (f->kind) {
+    case FLAG_SWITCH:
+        *(int *)(base + f->offset) = 1;
+        return 0;
+    case FLAG_STRING:
+        *(const char **)(base + f->offset) = value;
+        return 0;
+    case FLAG_PARAM:
+        if (o->param_count >= CLI_MAX_PARAMS)
+            return usage_error("too many --param values (at most %s)", "64");
+        o->params[o->param_count++] = value;
+        return 0;
+    case FLAG_LONG: {
+        char *end;
+        errno = 0;
+        long v = strtol(value, &end, 10);
+        if (errno || end == value || *end || v < 0)
+            return usage_error("invalid number '%s'", value);
+        *(long *)(base + f->offset) = v;
+        return 0;
+    }
+    }
+    return 0;
+}
+
+int cli_parse(int argc, char **argv, cli_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->max_rows = -1;
+    int only_positional = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!only_positional && strcmp(arg, "--") == 0) {
+            only_positional = 1;
+            continue;
+        }
+        if (!only_positional && arg[0] == '-' && arg[1] != '\0') {
+            const char *value;
+            const flag *f = find_flag(arg, &value);
+            if (!f)
+                return usage_error("unknown option '%s'", arg);
+            if (f->kind != FLAG_SWITCH && !value) {
+                if (i + 1 >= argc)
+                    return usage_error("option '%s' needs a value", arg);
+                value = argv[++i];
+            }
+            if (set_flag(o, f, value) != 0)
+                return EXIT_USAGE;
+            continue;
+        }
+        if (!o->command) {
+            o->command = arg;
+        } else {
+            if (o->arg_count >= CLI_MAX_ARGS)
+                return usage_error("too many arguments near '%s'", arg);
+            o->args[o->arg_count++] = arg;
+        }
+    }
+    if (o->output) {
+        output_format fmt;
+        if (output_format_parse(o->output, &fmt) != 0)
+            return usage_error("unknown output format '%s' (use table, csv, tsv, json or jsonl)",
+                               o->output);
+    }
+    return 0;
+}
+
+void cli_print_usage(FILE *out)
+{
+    fputs("Usage: athena [options] COMMAND [args]\n"
+          "\n"
+          "Run SQL on Amazon Athena (or athena-local) and fetch the results.\n"
+          "\n"
+          "Commands:\n"
+          "  query [SQL | -f FILE | -]   run a query and print its results\n"
+          "  results ID                  print the results of a finished query\n"
+          "  status ID                   show a query's state and statistics\n"
+          "  cancel ID                   stop a running query\n"
+          "  history                     list recent queries of the workgroup\n"
+          "  version                     print version information\n"
+          "\n"
+          "Options (before or after the command):\n"
+          "  --profile NAME          profile from ~/.aws/config and ~/.aws/credentials\n"
+          "  --region REGION         AWS region (else AWS_REGION, AWS_DEFAULT_REGION, profile)\n"
+          "  --endpoint-url URL      endpoint for every service (e.g. athena-local)\n"
+          "  --workgroup NAME        workgroup (else profile athena_workgroup)\n"
+          "  --database NAME         database context (else profile athena_database)\n"
+          "  --catalog NAME          data catalog (else profile athena_catalog)\n"
+          "  --output-location S3URI query result location (else profile athena_output_location)\n"
+          "  --output FORMAT         table, csv, tsv, json or jsonl (default: table on a\n"
+          "                          terminal, csv otherwise)\n"
+          "  --max-rows N            print at most N rows\n"
+          "  --timeout SECONDS       cancel the query if it runs longer\n"
+          "  --param VALUE           value for the next '?' placeholder (repeatable)\n"
+          "  --ca-bundle FILE        PEM bundle to verify TLS (else AWS_CA_BUNDLE)\n"
+          "  --debug                 trace requests on stderr (secrets are redacted)\n"
+          "  --help                  show help (also: athena COMMAND --help)\n"
+          "\n"
+          "Exit codes: 0 ok, 1 query failed or cancelled, 2 usage, 3 configuration or\n"
+          "credentials, 4 access denied or authentication, 5 network or service,\n"
+          "130 interrupted (the query is cancelled first).\n",
+          out);
+}
+
+typedef struct command_help {
+    const char *name;
+    const char *text;
+} command_help;
+
+static const command_help helps[] = {
+    {"query", "Usage: athena query [options] [SQL | -f FILE | -]\n\n"
+              "Starts the query, waits for it (with a progress line on a terminal), and prints\n"
+              "its rows. SQL comes from the argument, from FILE with -f, or from standard\n"
+              "input with '-' or when no SQL is given and stdin is not a terminal.\n"
+              "'?' placeholders take --param values in order. Ctrl-C cancels the query.\n"},
+    {"results", "Usage: athena results [options] ID\n\n"
+                "Prints the results of the finished query ID in the chosen --output format.\n"},
+    {"status", "Usage: athena status [options] ID\n\n"
+               "Shows the query's state, reason, statement type and statistics.\n"
+               "--output json prints the same as a JSON object.\n"},
+    {"cancel", "Usage: athena cancel [options] ID\n\n"
+               "Stops the query ID (StopQueryExecution).\n"},
+    {"history", "Usage: athena history [options]\n\n"
+                "Lists the workgroup's recent queries, newest first (ListQueryExecutions and\n"
+                "BatchGetQueryExecution). --max-rows limits how many (default 50).\n"},
+    {"version", "Usage: athena version\n\nPrints the tool, library and libcurl versions.\n"},
+};
+
+int cli_print_command_help(const char *command, FILE *out)
+{
+    for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++)
+        if (strcmp(helps[i].name, command) == 0) {
+            fputs(helps[i].text, out);
+            fputs("\nRun 'athena --help' for the global options.\n", out);
+            return 0;
+        }
+    return -1;
+}

@@ -1,0 +1,27 @@
+/*
+ * client.h: the athena_client handle's private layout, shared by the files
+ * that implement the Athena operations, the waiter and the results cursor.
+ */
+#ifndef ATHENA_LIB_CLIENT_H
+#define ATHENA_LIB_CLIENT_H
+
+#include "internal.h"
+#include "transport.h"
+
+#include <jansson.h>
+
+struct athena_client {
+    const athena_config *config;
+    transport *transport;
+    athena_error error;
+};
+
+/* Calls AmazonAthena.<operation>, consuming request (NULL means out of
+ * memory while building it). Errors land on the client. */
+athena_status client_athena_call(athena_client *c, const char *operation, json_t *request,
+                                 int idempotent, json_t **response);
+
+/* Parses a QueryExecution JSON object. NULL if out of memory. */
+athena_query_execution *query_execution_from_json(const json_t *qe);
+
+#endif
