@@ -157,6 +157,21 @@ static int write_history_row(output_writer *w, const athena_query_execution *q)
     return output_row(w, values, NULL);
 }
 
+/* Details one at a time, for identities (or servers) without
+ * BatchGetQueryExecution. */
+static int write_history_singly(cli_session *s, output_writer *w, const athena_id_page *page,
+                                size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        athena_query_execution *q = NULL;
+        if (athena_get_query(s->client, page->ids[i], &q) != ATHENA_OK)
+            return cli_report(athena_client_error(s->client));
+        write_history_row(w, q);
+        athena_query_execution_free(q);
+    }
+    return EXIT_OK;
+}
+
 /* Fetches details for one page of ids and writes them. */
 static int write_history_page(cli_session *s, output_writer *w, const athena_id_page *page,
                               size_t count)
@@ -164,8 +179,13 @@ static int write_history_page(cli_session *s, output_writer *w, const athena_id_
     if (count == 0)
         return EXIT_OK;
     athena_query_batch *b = NULL;
-    if (athena_batch_get_queries(s->client, (const char *const *)page->ids, count, &b) != ATHENA_OK)
-        return cli_report(athena_client_error(s->client));
+    if (athena_batch_get_queries(s->client, (const char *const *)page->ids, count, &b) != ATHENA_OK) {
+        const athena_error *e = athena_client_error(s->client);
+        if (e->status == ATHENA_E_ACCESS_DENIED || e->http_status >= 500 ||
+            strcmp(e->code, "UnknownOperationException") == 0)
+            return write_history_singly(s, w, page, count);
+        return cli_report(e);
+    }
     /* Print in the listed order (newest first), which the batch may not keep. */
     for (size_t i = 0; i < count; i++)
         for (size_t j = 0; j < b->count; j++)

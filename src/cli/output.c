@@ -176,7 +176,7 @@ static int delimited_begin(output_writer *w, const athena_column *cols)
 {
     if (w->ncols == 0)
         return 0;
-    const char **names = calloc(w->ncols ? w->ncols : 1, sizeof *names);
+    const char **names = calloc(w->ncols, sizeof *names);
     if (!names)
         return fail(w);
     for (size_t i = 0; i < w->ncols; i++)
@@ -402,8 +402,8 @@ static int append_cell(output_writer *w, const buf *text, const table_cell *cell
     int right = is_right_aligned(col->cls);
     if (cell->is_null)
         return append_fitted(&w->line, "NULL", 4, 4, 0, col->width, right, w->color);
-    return append_fitted(&w->line, text->data + cell->offset, cell->bytes, cell->width, cell->cut,
-                         col->width, right, 0);
+    return append_fitted(&w->line, buf_str(text) + cell->offset, cell->bytes, cell->width,
+                         cell->cut, col->width, right, 0);
 }
 
 static int table_border(output_writer *w)

@@ -48,7 +48,7 @@ typedef enum output_format {
 
 typedef struct output_options {
     int max_col_width; /* table: widest cell in code points; <= 0 means the default */
-    int color;         /* table: nonzero to dim NULL with ANSI codes (the caller checks for a TTY) */
+    int color;         /* table: nonzero to dim NULL (ANSI); the caller checks for a TTY */
 } output_options;
 
 typedef struct output_writer output_writer;

@@ -194,11 +194,12 @@ static void body_excerpt(char *dst, size_t cap, const char *body, size_t len)
     dst[n] = '\0';
 }
 
-static athena_status status_for(const char *code, long http_status)
+/* has_code: the body named an AWS error code (else only the status is known). */
+static athena_status status_for(const char *code, int has_code, long http_status)
 {
     if (aws_error_is_auth(code))
         return ATHENA_E_AUTH;
-    if (aws_error_is_access_denied(code) || (!code[0] && http_status == 403))
+    if (aws_error_is_access_denied(code) || (!has_code && http_status == 403))
         return ATHENA_E_ACCESS_DENIED;
     return ATHENA_E_SERVICE;
 }
@@ -231,6 +232,6 @@ void aws_error_from_response(athena_error *err, long http_status, const char *co
     }
     if (!err->message[0])
         snprintf(err->message, sizeof err->message, "HTTP %ld", http_status);
-    err->status = status_for(err->code, http_status);
+    err->status = status_for(err->code, parsed == 0 && err->code[0], http_status);
     err->retryable = aws_error_is_retryable(err->code, http_status);
 }
