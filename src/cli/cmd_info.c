@@ -199,19 +199,23 @@ int cmd_history(cli_session *s)
 {
     long want = s->opts->max_rows >= 0 ? s->opts->max_rows : HISTORY_DEFAULT;
     output_options oo = {0, 0};
-    output_writer *w = output_open(stdout, s->format, &oo);
-    if (!w || output_begin(w, history_columns, HISTORY_NCOLS) != 0) {
-        output_close(w);
-        return EXIT_SERVICE;
-    }
+    output_writer *w = NULL;
     char *token = NULL;
     int rc = EXIT_OK;
     long listed = 0;
-    while (rc == EXIT_OK && listed < want) {
+    do {
         athena_id_page *page = NULL;
         int ask = want - listed < HISTORY_PAGE ? (int)(want - listed) : HISTORY_PAGE;
         if (athena_list_queries(s->client, NULL, ask, token, &page) != ATHENA_OK) {
             rc = cli_report(athena_client_error(s->client));
+            break;
+        }
+        /* The header is written only once the first page is in hand, so a
+         * denied call prints nothing on stdout. */
+        if (!w && (!(w = output_open(stdout, s->format, &oo)) ||
+                   output_begin(w, history_columns, HISTORY_NCOLS) != 0)) {
+            athena_id_page_free(page);
+            rc = EXIT_SERVICE;
             break;
         }
         size_t count = page->count < (size_t)(want - listed) ? page->count : (size_t)(want - listed);
@@ -220,11 +224,9 @@ int cmd_history(cli_session *s)
         free(token);
         token = page->next_token ? strdup(page->next_token) : NULL;
         athena_id_page_free(page);
-        if (!token)
-            break;
-    }
+    } while (rc == EXIT_OK && token && listed < want);
     free(token);
-    if (rc == EXIT_OK)
+    if (rc == EXIT_OK && w)
         output_end(w);
     output_close(w);
     return rc;

@@ -63,9 +63,10 @@ typedef struct sigv4_signed {
     /* Headers the caller must add to the request (header signing), in the
      * order AWS's SDKs send them: X-Amz-Security-Token (when a token is set),
      * X-Amz-Date, x-amz-content-sha256 (when asked). Values point into this
-     * struct or at params->session_token, which must outlive them. */
+     * struct, so the credentials may be wiped right after signing. */
     sigv4_header added[3];
     size_t added_count;
+    char *session_token;            /* the signer's copy behind added[]'s token */
 } sigv4_signed;
 
 /* Both return 0 on success, -1 on invalid input or out of memory. Invalid

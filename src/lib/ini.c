@@ -93,17 +93,49 @@ static void warn(parser *p, const char *fmt, ...)
     p->warn(p->user_data, message);
 }
 
-/* Grows an array of elem-sized items by one zeroed slot; NULL on failure. */
-static void *grow(void **items, size_t *count, size_t elem)
+/* The array with room for one more zeroed element at index count, or NULL
+ * (the array unchanged) when memory runs out. */
+static void *append_slot(void *items, size_t count, size_t elem)
 {
-    void *bigger = realloc(*items, (*count + 1) * elem);
-    if (!bigger)
+    char *bigger = realloc(items, (count + 1) * elem);
+    if (bigger)
+        memset(bigger + count * elem, 0, elem);
+    return bigger;
+}
+
+/* Adds key = value to the section, taking ownership of both (freed on
+ * failure; NULL inputs count as failure). */
+static ini_property *add_property(ini_section *section, char *key, char *value)
+{
+    ini_property *props = key && value ? append_slot(section->props, section->count,
+                                                     sizeof *props)
+                                       : NULL;
+    if (!props) {
+        secure_free_str(key);
+        secure_free_str(value);
         return NULL;
-    *items = bigger;
-    void *slot = (char *)bigger + *count * elem;
-    memset(slot, 0, elem);
-    (*count)++;
-    return slot;
+    }
+    section->props = props;
+    ini_property *prop = &props[section->count++];
+    prop->key = key;
+    prop->value = value;
+    return prop;
+}
+
+/* Adds k = v to the property's sub-section, with add_property's ownership rules. */
+static ini_pair *add_pair(ini_property *prop, char *key, char *value)
+{
+    ini_pair *subs = key && value ? append_slot(prop->subs, prop->sub_count, sizeof *subs) : NULL;
+    if (!subs) {
+        secure_free_str(key);
+        secure_free_str(value);
+        return NULL;
+    }
+    prop->subs = subs;
+    ini_pair *pair = &subs[prop->sub_count++];
+    pair->key = key;
+    pair->value = value;
+    return pair;
 }
 
 /* ---- sections ---- */
@@ -126,15 +158,15 @@ static long open_section(parser *p, ini_section_kind kind, const char *name, siz
         secure_free_str(copy);
         return existing;
     }
-    ini_section *s = grow((void **)&p->file->sections, &p->file->count, sizeof *s);
-    if (!s) {
+    ini_section *sections = append_slot(p->file->sections, p->file->count, sizeof *sections);
+    if (!sections) {
         p->out_of_memory = 1;
         secure_free_str(copy);
         return -1;
     }
-    s->kind = kind;
-    s->name = copy;
-    return (long)p->file->count - 1;
+    p->file->sections = sections;
+    sections[p->file->count] = (ini_section){.kind = kind, .name = copy};
+    return (long)p->file->count++;
 }
 
 /* If s starts with word followed by whitespace, points rest at what follows. */
@@ -223,17 +255,10 @@ static void parse_property(parser *p, const char *s, size_t n)
         return;
     }
     ini_section *sec = &p->file->sections[p->section];
-    char *k = copy_range(p, key, key_n);
-    char *v = copy_range(p, value, value_n);
-    ini_property *prop = k && v ? grow((void **)&sec->props, &sec->count, sizeof *prop) : NULL;
-    if (!prop) {
+    if (!add_property(sec, copy_range(p, key, key_n), copy_range(p, value, value_n))) {
         p->out_of_memory = 1;
-        secure_free_str(k);
-        secure_free_str(v);
         return;
     }
-    prop->key = k;
-    prop->value = v;
     p->property = (long)sec->count - 1;
 }
 
@@ -242,20 +267,11 @@ static void add_sub_property(parser *p, ini_property *prop, const char *s, size_
     const char *key, *value;
     size_t key_n, value_n;
     if (!split_key_value(s, n, &key, &key_n, &value, &value_n)) {
-        warn(p, "expected 'key = value' in the sub-section of '%s', line ignored", prop->key);
+        warn(p, "expected 'key = value' in a sub-section, line ignored");
         return;
     }
-    char *k = copy_range(p, key, key_n);
-    char *v = copy_range(p, value, value_n);
-    ini_pair *pair = k && v ? grow((void **)&prop->subs, &prop->sub_count, sizeof *pair) : NULL;
-    if (!pair) {
+    if (!add_pair(prop, copy_range(p, key, key_n), copy_range(p, value, value_n)))
         p->out_of_memory = 1;
-        secure_free_str(k);
-        secure_free_str(v);
-        return;
-    }
-    pair->key = k;
-    pair->value = v;
 }
 
 /* Appends "\n" + line to the value; the old copy is zeroed, not just freed. */
@@ -500,22 +516,12 @@ const char *ini_profile_get(const ini_profile *profile, const char *key)
 
 static int copy_property(ini_section *dst, const ini_property *src)
 {
-    ini_property *prop = grow((void **)&dst->props, &dst->count, sizeof *prop);
+    ini_property *prop = add_property(dst, strdup(src->key), strdup(src->value));
     if (!prop)
         return -1;
-    prop->key = strdup(src->key);
-    prop->value = strdup(src->value);
-    if (!prop->key || !prop->value)
-        return -1;
-    for (size_t i = 0; i < src->sub_count; i++) {
-        ini_pair *pair = grow((void **)&prop->subs, &prop->sub_count, sizeof *pair);
-        if (!pair)
+    for (size_t i = 0; i < src->sub_count; i++)
+        if (!add_pair(prop, strdup(src->subs[i].key), strdup(src->subs[i].value)))
             return -1;
-        pair->key = strdup(src->subs[i].key);
-        pair->value = strdup(src->subs[i].value);
-        if (!pair->key || !pair->value)
-            return -1;
-    }
     return 0;
 }
 

@@ -96,6 +96,20 @@ def _kill_leftovers():
         _stop_process(proc)
 
 
+try:  # resolved now: a forked child must not import or load anything
+    import ctypes
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl
+except Exception:  # not Linux/glibc: children just are not tied to us
+    _prctl = None
+
+
+def _die_with_parent():
+    """preexec_fn: have Linux SIGTERM the child if this test process dies
+    (e.g. killed by a CTest timeout), so no moto_server is left behind."""
+    if _prctl is not None:
+        _prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+
+
 def _stop_process(proc, grace=10):
     if proc.poll() is None:
         proc.terminate()
@@ -141,7 +155,8 @@ class MotoServer:
                 [sys.executable, "-m", "moto.server",
                  "-H", "127.0.0.1", "-p", str(self.port)],
                 env=self.env, stdin=subprocess.DEVNULL,
-                stdout=self._log, stderr=subprocess.STDOUT)
+                stdout=self._log, stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent)
             _live_processes.add(self.proc)
             try:
                 wait_until(self._answers, timeout, 0.1, "moto_server to answer")
@@ -298,7 +313,7 @@ class AthenaProcess:
         self.proc = subprocess.Popen(
             [athena_path()] + list(args), env=_cli_env(self.home, env),
             stdin=subprocess.DEVNULL, stdout=self._out, stderr=self._err,
-            cwd=self.home)
+            cwd=self.home, preexec_fn=_die_with_parent)
         _live_processes.add(self.proc)
 
     def send_signal(self, sig=signal.SIGINT):

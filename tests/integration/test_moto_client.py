@@ -288,7 +288,7 @@ class MotoClientTest(unittest.TestCase):
         self.assert_ok(rc, err.decode("utf-8", "replace"))
         self.assert_csv(out)
 
-    def test_profile_from_credentials_and_config_files(self):
+    def run_with_profile_files(self, creds_mode):
         home = self.enterContext(tempfile.TemporaryDirectory(prefix="athena-home-"))
         aws = os.path.join(home, ".aws")
         os.mkdir(aws, 0o700)
@@ -298,11 +298,11 @@ class MotoClientTest(unittest.TestCase):
                     "aws_secret_access_key = not-the-right-one\n\n"
                     f"[work]\naws_access_key_id = {self.key_id}\n"
                     f"aws_secret_access_key = {self.secret}\n")
-        os.chmod(creds, 0o600)
+        os.chmod(creds, creds_mode)
         with open(os.path.join(aws, "config"), "w") as f:
             f.write("[default]\nregion = eu-west-3\n\n"
                     f"[profile work]\nregion = {REGION}\n")
-        self.assertEqual(stat.S_IMODE(os.stat(creds).st_mode), 0o600)
+        self.assertEqual(stat.S_IMODE(os.stat(creds).st_mode), creds_mode)
         self.moto.inject_athena_results([RESULT])
         rc, out, err = self.athena(
             ["--profile", "work"] + self.base_args(region=False)
@@ -310,6 +310,17 @@ class MotoClientTest(unittest.TestCase):
         self.assert_ok(rc, err)
         self.assert_jsonl(out)
         self.assert_no_secrets(out, err)
+        return creds, err
+
+    def test_profile_from_credentials_and_config_files(self):
+        _, err = self.run_with_profile_files(0o600)
+        self.assertNotIn("athena: warning:", err)
+
+    def test_group_readable_credentials_file_is_warned_about(self):
+        creds, err = self.run_with_profile_files(0o644)
+        warnings = [ln for ln in err.splitlines() if ln.startswith("athena: warning:")]
+        self.assertEqual(len(warnings), 1, err)
+        self.assertIn(creds, warnings[0])
 
     def test_wrong_secret_is_an_auth_error(self):
         wrong = "WRONGsecretWRONGsecretWRONGsecretWRONG12"
@@ -336,6 +347,7 @@ class MotoClientTest(unittest.TestCase):
         rc, out, err = self.athena(self.base_args() + ["history"], env=self.cred_env())
         self.assertEqual(rc, 4, f"stderr:\n{err}")
         line = self.assert_one_error_line(err)
+        self.assertEqual(out, "", "no partial output (e.g. a lone header) on failure")
         self.assertIn("athena:ListQueryExecutions", line)
         self.assertIn("AccessDenied", line)
         self.assert_no_secrets(out, err)

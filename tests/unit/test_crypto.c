@@ -1,0 +1,71 @@
+/*
+ * test_crypto.c: the OpenSSL wrappers of crypto.h: SHA-256 and HMAC against
+ * known vectors, constant-time comparison, zeroing, randomness and UUIDs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "test.h"
+
+static void test_hashes(void)
+{
+    char hex[SHA256_HEX_LEN + 1];
+    sha256_hex("", 0, hex);
+    CHECK_STR(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    sha256_hex(NULL, 0, hex);
+    CHECK_STR(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    CHECK_INT(sha256_hex_checked("abc", 3, hex), 0);
+    CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    unsigned char mac[32];
+    hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, mac); /* RFC 4231 case 2 */
+    hex_encode(mac, 32, hex);
+    CHECK_STR(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    CHECK_INT(hmac_sha256_checked(NULL, 0, NULL, 0, mac), 0); /* empty key and data */
+    hex_encode(mac, 32, hex);
+    CHECK_STR(hex, "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+}
+
+static void test_compare_and_zero(void)
+{
+    CHECK(const_time_eq("abcd", "abcd", 4));
+    CHECK(!const_time_eq("abcd", "abce", 4));
+    CHECK(const_time_eq("x", "y", 0));
+    char secret[] = "secret";
+    secure_zero(secret, sizeof secret);
+    CHECK(secret[0] == 0 && secret[5] == 0);
+    secure_free_str(strdup("secret"));
+    secure_free_str(NULL);
+}
+
+static int is_uuid_v4(const char *u)
+{
+    if (strlen(u) != 36 || u[14] != '4' || !strchr("89ab", u[19]))
+        return 0;
+    for (int i = 0; i < 36; i++) {
+        int dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? u[i] != '-' : !strchr("0123456789abcdef", u[i]))
+            return 0;
+    }
+    return 1;
+}
+
+static void test_uuid_v4(void)
+{
+    char a[37], b[37];
+    REQUIRE(uuid_v4(a) == 0 && uuid_v4(b) == 0);
+    CHECK(is_uuid_v4(a));
+    CHECK(is_uuid_v4(b));
+    CHECK(strcmp(a, b) != 0);
+    unsigned char r[64] = {0}, zero[64] = {0};
+    CHECK_INT(random_bytes(r, sizeof r), 0);
+    CHECK(memcmp(r, zero, sizeof r) != 0);
+}
+
+int main(void)
+{
+    RUN(test_hashes);
+    RUN(test_compare_and_zero);
+    RUN(test_uuid_v4);
+    return test_summary();
+}
