@@ -1,9 +1,10 @@
 # Makefile: the two entry points of the README, each running the idempotent
 # setup first.
 #   make demo   build, then run the main job against athena-local
-#   make test   build, then run every unit and integration test (CTest)
-# Also: make build, make asan (tests under AddressSanitizer + UBSan),
-# make bench, make clean.
+#   make test   build, then run every unit and integration test (CTest),
+#               first in the release build, then again under AddressSanitizer
+#               and UndefinedBehaviorSanitizer
+# Also: make build, make asan (only the sanitizer pass), make bench, make clean.
 
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -23,6 +24,7 @@ build: setup
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory asan
 
 asan: setup
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DATHENA_SANITIZE=ON >/dev/null

@@ -198,6 +198,21 @@ class ScriptedClientTest(unittest.TestCase):
         self.assert_rows(out)
         self.assert_all_signed(responder)
 
+    def test_retried_start_reuses_its_client_request_token(self):
+        script = succeeded_script()
+        script["StartQueryExecution"] = flaky(script["StartQueryExecution"], [
+            harness.athena_error("ThrottlingException", "Rate exceeded", 400),
+            harness.athena_error("InternalServerException", "try again", 500)])
+        responder = self.serve(script)
+        rc, out, err = self.query(responder)
+        self.assertEqual(rc, 0, f"stderr:\n{err}")
+        starts = responder.calls("StartQueryExecution")
+        self.assertEqual(len(starts), 3)
+        tokens = {rec.json["ClientRequestToken"] for rec in starts}
+        self.assertEqual(len(tokens), 1, "every attempt carries the same token")
+        self.assertRegex(tokens.pop(), r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+        self.assert_all_signed(responder)
+
     def test_unreachable_endpoint_is_a_network_error(self):
         port = harness.free_port()   # nothing listens there
         rc, out, err = harness.run_athena(
