@@ -1,0 +1,87 @@
+/*
+ * engine.h: the SQL engine behind athena-local, a small interface so that a
+ * distributed engine could later replace the embedded one (DuckDB).
+ *
+ * The engine runs one SELECT-type statement at a time per session (one
+ * session per worker thread) and streams its rows, rendered as Athena renders
+ * them, into a sink. Catalog tables become engine views over the files under
+ * their LOCATION, created by the engine itself; user SQL can reference only
+ * those tables (see sandbox.h). A running statement can be interrupted from
+ * another thread.
+ */
+#ifndef ATHENA_SERVER_ENGINE_H
+#define ATHENA_SERVER_ENGINE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct engine engine;
+typedef struct engine_session engine_session;
+
+/* A result column as Athena describes it (ColumnInfo). */
+typedef struct engine_column {
+    char name[256];
+    char type[64];        /* "varchar", "bigint", "decimal", "array", "row", ... */
+    int precision;        /* varchar 2147483647, integer 10, bigint 19, double 17, ... */
+    int scale;
+} engine_column;
+
+typedef struct engine_sink {
+    /* Called once, before the first row. Return nonzero to abort. */
+    int (*columns)(void *user_data, const engine_column *cols, size_t count);
+    /* One row of rendered values; values[i] == NULL is SQL NULL. */
+    int (*row)(void *user_data, const char *const *values, const size_t *lengths);
+    void *user_data;
+} engine_sink;
+
+typedef struct engine_stats {
+    int64_t bytes_scanned;   /* total size of the table files the statement read */
+    int64_t rows;
+    int64_t planning_ms;
+    int64_t execution_ms;
+} engine_stats;
+
+/* Athena's AthenaError categories/types for failures. */
+typedef enum engine_failure {
+    ENGINE_OK = 0,
+    ENGINE_USER_ERROR,       /* syntax, unknown table/column, type error: category 2 */
+    ENGINE_SANDBOX,          /* refused by the sandbox: category 2 */
+    ENGINE_INTERRUPTED,      /* engine_interrupt() was called */
+    ENGINE_SINK_ABORTED,     /* the sink returned nonzero */
+    ENGINE_SYSTEM_ERROR      /* internal failure: category 1 */
+} engine_failure;
+
+typedef struct engine_error {
+    engine_failure failure;
+    char message[2048];      /* engine message, e.g. "line 1:8: ..." */
+} engine_error;
+
+/* Resolves a table reference to its catalog entry (Glue Table shape, new
+ * reference) or NULL if it does not exist. */
+typedef json_t *(*engine_table_lookup)(void *user_data, const char *database, const char *table);
+
+/* Opens the engine. s3_root is the only directory its file readers may touch
+ * (DuckDB allowed_directories, external access otherwise off, configuration
+ * locked). NULL on failure with a message. */
+engine *engine_open(const char *s3_root, int threads, char *err, size_t err_cap);
+void engine_close(engine *e);
+
+engine_session *engine_session_new(engine *e);
+void engine_session_free(engine_session *s);
+
+/* Runs one statement: inspects it (sandbox), resolves the tables it names
+ * through lookup (unqualified names use default_database), (re)creates their
+ * views from the files present now, binds parameters as values (each is an
+ * Athena literal: 'text', 123, 1.5, true, DATE '2024-01-01', TIMESTAMP '...',
+ * NULL), executes, and streams rows to sink. */
+engine_failure engine_run(engine_session *s, const char *sql, const char *default_database,
+                          const char *const *params, size_t param_count,
+                          engine_table_lookup lookup, void *lookup_user_data,
+                          const engine_sink *sink, engine_stats *stats, engine_error *err);
+
+/* Interrupts the statement running in s, if any. Safe from any thread. */
+void engine_interrupt(engine_session *s);
+
+
+#endif

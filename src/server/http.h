@@ -1,0 +1,58 @@
+/*
+ * http.h (server): the request and response every athena-local handler
+ * sees, independent of the HTTP library underneath (libmicrohttpd).
+ *
+ * A request arrives complete: method, raw path and query exactly as on the
+ * wire (needed to verify SigV4), all headers in order, and the body (bounded
+ * in size). After authentication, `caller` says who is calling.
+ */
+#ifndef ATHENA_SERVER_HTTP_H
+#define ATHENA_SERVER_HTTP_H
+
+#include "buf.h"
+
+#include <stddef.h>
+
+#define SRV_MAX_BODY (16u * 1024 * 1024)  /* larger bodies get 413 / an AWS error */
+
+typedef struct srv_header {
+    char *name;
+    char *value;
+} srv_header;
+
+/* Who is calling, filled by authentication. */
+typedef struct srv_caller {
+    char access_key_id[129];
+    char arn[512];          /* arn:aws:iam::ACCOUNT:root or ...:user/NAME */
+    char user_name[128];    /* "" for root */
+    int is_root;            /* root credentials bypass IAM evaluation */
+} srv_caller;
+
+typedef struct srv_request {
+    const char *method;
+    const char *path;         /* raw, percent-encoded, no query */
+    const char *query;        /* raw query string without '?', "" if none */
+    const srv_header *headers;
+    size_t header_count;
+    const char *body;         /* NUL-terminated for convenience; may contain NULs */
+    size_t body_len;
+    const char *remote_addr;  /* "127.0.0.1", "::1" */
+    char request_id[40];      /* generated per request, echoed in x-amzn-RequestId */
+    srv_caller caller;
+} srv_request;
+
+typedef struct srv_response {
+    int status;
+    const char *content_type;     /* static string */
+    buf body;
+    srv_header extra[8];          /* additional headers (owned strings) */
+    size_t extra_count;
+} srv_response;
+
+/* Case-insensitive header lookup; NULL if absent. */
+const char *srv_header_get(const srv_request *req, const char *name);
+/* Adds a response header (copied). 0 or -1. */
+int srv_response_header(srv_response *resp, const char *name, const char *value);
+void srv_response_free(srv_response *resp);
+
+#endif
