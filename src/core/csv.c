@@ -227,6 +227,8 @@ int csv_reader_feed(csv_reader *r, const char *data, size_t len)
 {
     if (r->failed)
         return -1;
+    if (len == 0)
+        return 0;
     const uint64_t base = r->offset;
     const char *p = data, *end = data + len;
     int rc = 0;

@@ -55,6 +55,9 @@ typedef enum engine_failure {
 typedef struct engine_error {
     engine_failure failure;
     char message[2048];      /* engine message, e.g. "line 1:8: ..." */
+    char code[64];           /* Trino/Athena error name: "SYNTAX_ERROR", "TABLE_NOT_FOUND",
+                              * "COLUMN_NOT_FOUND", ... ("" on success). Athena's
+                              * StateChangeReason is code + ": " + message. */
 } engine_error;
 
 /* Resolves a table reference to its catalog entry (Glue Table shape, new

@@ -126,7 +126,8 @@ static void run_statement(worker *w, const json_t *qe, results_writer *writer, r
     engine_sink sink = results_writer_sink(writer);
     memset(out, 0, sizeof *out);
     if (ddl_classify(sql) != DDL_NOT_DDL) {
-        ddl_error derr = {0, ""};
+        ddl_error derr;
+    memset(&derr, 0, sizeof derr);
         if (ddl_execute(s->store, sql, database, s->settings.account_id, &sink, &derr) != 0) {
             out->failure = derr.user_error ? ENGINE_USER_ERROR : ENGINE_SYSTEM_ERROR;
             snprintf(out->message, sizeof out->message, "%s", derr.message);
@@ -135,7 +136,8 @@ static void run_statement(worker *w, const json_t *qe, results_writer *writer, r
     }
     const char *params[1000];
     size_t n = query_parameters(qe, params, sizeof params / sizeof params[0]);
-    engine_error err = {ENGINE_OK, ""};
+    engine_error err;
+    memset(&err, 0, sizeof err);
     out->failure = engine_run(w->session, sql, database, params, n, lookup_table, s->store, &sink,
                               &out->stats, &err);
     snprintf(out->message, sizeof out->message, "%s", err.message);
@@ -198,7 +200,7 @@ static void run_query(worker *w, const char *id)
     char path[4096], err[512] = "";
     results_writer *writer = NULL;
     if (uri && s3_uri_path(s->s3_root, uri, path, sizeof path) == 0)
-        writer = results_writer_open(path,
+        writer = results_writer_open_under(s->s3_root, path,
                                      ddl_classify(sql) == DDL_NOT_DDL ? RESULTS_CSV : RESULTS_TXT,
                                      json_string_value(json_object_get(qe, "StatementType")), err,
                                      sizeof err);

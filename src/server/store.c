@@ -72,7 +72,9 @@ store_status store_fail(store *st, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    pthread_mutex_lock(&st->error_lock);
     vsnprintf(st->errmsg, sizeof st->errmsg, fmt, ap);
+    pthread_mutex_unlock(&st->error_lock);
     va_end(ap);
     return STORE_ERROR;
 }
@@ -416,6 +418,7 @@ store *store_open(const char *data_dir, char *err, size_t err_cap)
         return NULL;
     }
     pthread_mutex_init(&st->lock, NULL);
+    pthread_mutex_init(&st->error_lock, NULL);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW;
     int rc = sqlite3_open_v2(buf_str(&path), &st->db, flags, NULL);
     buf_free(&path);
@@ -439,12 +442,21 @@ void store_close(store *st)
         return;
     sqlite3_close(st->db);   /* NULL-safe; no statements outlive a call */
     pthread_mutex_destroy(&st->lock);
+    pthread_mutex_destroy(&st->error_lock);
     free(st);
 }
 
+/* A copy per thread, so the text cannot change under a caller that is
+ * reading it while another thread records a newer error. */
 const char *store_errmsg(store *st)
 {
-    return st ? st->errmsg : "no store";
+    static _Thread_local char copy[sizeof st->errmsg];
+    if (!st)
+        return "no store";
+    pthread_mutex_lock(&st->error_lock);
+    memcpy(copy, st->errmsg, sizeof copy);
+    pthread_mutex_unlock(&st->error_lock);
+    return copy;
 }
 
 /* ---- settings ---- */

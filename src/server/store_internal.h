@@ -18,7 +18,10 @@
 struct store {
     sqlite3 *db;
     pthread_mutex_t lock;
-    char errmsg[512];    /* last error; last writer wins across threads */
+    /* The last error; last writer wins across threads. It has its own lock
+     * because validation errors are recorded without holding `lock`. */
+    pthread_mutex_t error_lock;
+    char errmsg[512];
 };
 
 void store_lock(store *st);

@@ -1,0 +1,168 @@
+/*
+ * ddl_internal.h: what the files of the catalog-statement runner share.
+ *
+ *   ddl.c        classify, recognize the statement kind, dispatch by kind
+ *   ddl_lexer.c  tokens (ddl_lexer.h)
+ *   ddl_parse.c  tokens -> ddl_stmt, one parse function per kind
+ *   ddl_glue.c   ddl_stmt -> Glue Database / Table documents, as Athena writes them
+ *   ddl_exec.c   ddl_stmt -> store changes and output rows, one exec function per kind
+ *
+ * A statement kind without parse/exec functions is recognized (for
+ * SubstatementType) but answered "... is not supported yet".
+ */
+#ifndef ATHENA_SERVER_DDL_INTERNAL_H
+#define ATHENA_SERVER_DDL_INTERNAL_H
+
+#include "ddl.h"
+#include "ddl_lexer.h"
+
+#include <jansson.h>
+
+#define DDL_MAX_NAME 255   /* Glue's limit for database, table and column names */
+
+typedef enum ddl_stmt_kind {
+    DDL_K_UNKNOWN = 0,
+    DDL_K_CREATE_DATABASE,
+    DDL_K_DROP_DATABASE,
+    DDL_K_SHOW_DATABASES,
+    DDL_K_ALTER_DATABASE,
+    DDL_K_CREATE_TABLE,
+    DDL_K_CREATE_TABLE_AS_SELECT,
+    DDL_K_DROP_TABLE,
+    DDL_K_SHOW_TABLES,
+    DDL_K_DESCRIBE_TABLE,
+    DDL_K_SHOW_COLUMNS,
+    DDL_K_SHOW_PARTITIONS,
+    DDL_K_SHOW_CREATE_TABLE,
+    DDL_K_SHOW_TBLPROPERTIES,
+    DDL_K_CREATE_VIEW,
+    DDL_K_DROP_VIEW,
+    DDL_K_SHOW_VIEWS,
+    DDL_K_SHOW_CREATE_VIEW,
+    DDL_K_ALTER_TABLE_ADD_PARTITION,
+    DDL_K_ALTER_TABLE_DROP_PARTITION,
+    DDL_K_ALTER_TABLE_RENAME_PARTITION,
+    DDL_K_ALTER_TABLE_ADD_COLUMNS,
+    DDL_K_ALTER_TABLE_REPLACE_COLUMNS,
+    DDL_K_ALTER_TABLE_SET_LOCATION,
+    DDL_K_ALTER_TABLE_SET_TBLPROPERTIES,
+    DDL_K_MSCK_REPAIR_TABLE,
+    DDL_K_COUNT
+} ddl_stmt_kind;
+
+/* The kind read from a statement's leading tokens; for DDL_K_UNKNOWN, the
+ * token where recognition stopped and what would have been accepted. */
+typedef struct ddl_recognized {
+    ddl_stmt_kind kind;
+    size_t bad_token;
+    const char *expecting;
+} ddl_recognized;
+
+void ddl_recognize(const ddl_tokens *tokens, ddl_recognized *out);
+
+/* ---- parsed statements ---- */
+
+typedef struct ddl_column_def {
+    char *name;          /* lower case */
+    char *type;          /* normalized Hive type (hive_type_normalize) */
+    char *comment;       /* NULL when none */
+} ddl_column_def;
+
+typedef struct ddl_column_list {
+    ddl_column_def *items;
+    size_t count;
+    size_t cap;
+} ddl_column_list;
+
+typedef enum ddl_row_format {
+    DDL_ROW_FORMAT_NONE = 0,
+    DDL_ROW_FORMAT_DELIMITED,
+    DDL_ROW_FORMAT_SERDE
+} ddl_row_format;
+
+typedef struct ddl_stmt {
+    ddl_stmt_kind kind;
+    int if_exists;             /* IF EXISTS, or IF NOT EXISTS for CREATE */
+    int cascade;               /* DROP DATABASE ... CASCADE */
+    int external;              /* CREATE EXTERNAL TABLE */
+    char *database;            /* qualifier or IN/FROM db; NULL: the default database */
+    char *name;                /* the database or table named */
+    char *column;              /* DESCRIBE table column */
+    char *pattern;             /* SHOW ... [LIKE] 'pattern', NULL: all */
+    char *comment;
+    char *location;
+    ddl_column_list columns;
+    ddl_column_list partition_keys;
+    ddl_row_format row_format;
+    json_t *delimiters;        /* ROW FORMAT DELIMITED, as SerDe parameters */
+    char *serde;               /* ROW FORMAT SERDE 'class' */
+    json_t *serde_properties;  /* WITH SERDEPROPERTIES */
+    char *stored_as;           /* STORED AS name, lower case */
+    char *input_format;        /* STORED AS INPUTFORMAT '..' OUTPUTFORMAT '..' */
+    char *output_format;
+    json_t *properties;        /* DBPROPERTIES or TBLPROPERTIES */
+} ddl_stmt;
+
+void ddl_stmt_free(ddl_stmt *stmt);
+
+typedef struct ddl_parser {
+    const ddl_tokens *tokens;
+    size_t pos;
+    ddl_error *err;
+} ddl_parser;
+
+typedef int (*ddl_parse_fn)(ddl_parser *p, ddl_stmt *stmt);
+
+/* "line L:C: mismatched input 'X'. Expecting: <expecting>" at the current
+ * token; returns -1. */
+int ddl_syntax_error(ddl_parser *p, const char *expecting);
+
+int ddl_parse_create_database(ddl_parser *p, ddl_stmt *stmt);
+int ddl_parse_drop_database(ddl_parser *p, ddl_stmt *stmt);
+int ddl_parse_show_databases(ddl_parser *p, ddl_stmt *stmt);
+int ddl_parse_create_table(ddl_parser *p, ddl_stmt *stmt);
+int ddl_parse_drop_table(ddl_parser *p, ddl_stmt *stmt);
+int ddl_parse_show_tables(ddl_parser *p, ddl_stmt *stmt);
+int ddl_parse_describe(ddl_parser *p, ddl_stmt *stmt);
+int ddl_parse_show_columns(ddl_parser *p, ddl_stmt *stmt);
+
+/* ---- execution ---- */
+
+typedef struct ddl_context {
+    store *st;
+    const char *default_database;
+    const char *account_id;
+    const engine_sink *sink;   /* may be NULL: output is dropped */
+    ddl_error *err;
+} ddl_context;
+
+typedef int (*ddl_exec_fn)(ddl_context *ctx, const ddl_stmt *stmt);
+
+int ddl_exec_create_database(ddl_context *ctx, const ddl_stmt *stmt);
+int ddl_exec_drop_database(ddl_context *ctx, const ddl_stmt *stmt);
+int ddl_exec_show_databases(ddl_context *ctx, const ddl_stmt *stmt);
+int ddl_exec_create_table(ddl_context *ctx, const ddl_stmt *stmt);
+int ddl_exec_drop_table(ddl_context *ctx, const ddl_stmt *stmt);
+int ddl_exec_show_tables(ddl_context *ctx, const ddl_stmt *stmt);
+int ddl_exec_describe(ddl_context *ctx, const ddl_stmt *stmt);
+int ddl_exec_show_columns(ddl_context *ctx, const ddl_stmt *stmt);
+
+/* Glue documents for CREATE DATABASE / CREATE TABLE (ddl_glue.c). now is
+ * seconds since the epoch. NULL only when out of memory. */
+json_t *ddl_glue_database(const ddl_stmt *stmt, const char *account_id, double now);
+json_t *ddl_glue_table(const ddl_stmt *stmt, const char *database, const char *account_id,
+                       double now);
+
+/* 1 if name (lower case) is a STORED AS format ddl_glue_table knows. */
+int ddl_storage_format_known(const char *name);
+
+/* 1 if name matches a SHOW pattern: Hive's '*' (any run of characters) and
+ * '|' (alternatives), '.' any one character, everything else literal, case-
+ * insensitive and anchored at both ends. */
+int ddl_pattern_match(const char *pattern, const char *name);
+
+/* Fills err (message formatted) and returns -1. */
+int ddl_fail(ddl_error *err, int user_error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

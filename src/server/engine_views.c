@@ -1,0 +1,684 @@
+/*
+ * engine_views.c: a catalog table becomes a DuckDB view.
+ *
+ * For each table a statement names, the engine (re)creates
+ * awsdatacatalog."db"."table" AS SELECT <declared columns, cast to their
+ * declared types, in declared order> FROM <reader over the files under the
+ * LOCATION now>. User SQL then reads the view and never names a file.
+ *
+ * Readers follow the table's SerDe the way Athena does:
+ *   Parquet       read_parquet, columns matched by name, case-insensitively;
+ *                 a declared column missing from the files is NULL.
+ *   LazySimpleSerDe (TEXTFILE)  read_csv without quoting, Hive's field
+ *                 delimiter and null marker ('\N'); unparsable numbers are
+ *                 NULL (TRY_CAST), as Hive yields.
+ *   OpenCSVSerde  read_csv with its separator/quote/escape; every field a
+ *                 string, never NULL, cast to the declared type.
+ *   JSON SerDes   read_json (newline-delimited) with the declared types;
+ *                 keys matched case-insensitively (OpenX's default) against
+ *                 the keys DuckDB detects, or mapped with "mapping.<col>".
+ * Every name and path is quoted here (files come from the filesystem and
+ * names from CreateTable), so nothing a user controls becomes SQL text.
+ *
+ * A view is re-created only when its fingerprint (the Glue entry plus every
+ * file's path, size and mtime) changed since the last time.
+ */
+#include "engine_internal.h"
+
+#include "crypto.h"
+#include "hive_types.h"
+#include "objects.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef enum table_format { FORMAT_PARQUET, FORMAT_TEXT, FORMAT_OPENCSV, FORMAT_JSON } table_format;
+
+typedef struct table_column {
+    const char *name;
+    buf duck_type;          /* DuckDB type from hive_type_to_duckdb */
+    int is_partition;
+    const char *source;     /* the reader's column for it; NULL: absent (NULL) */
+} table_column;
+
+typedef struct table_def {
+    const char *db, *name;
+    const json_t *table, *serde_params, *table_params;
+    table_format format;
+    table_column *columns;
+    size_t column_count;
+    const char **partition_keys;
+    size_t partition_count;
+    char **detected;        /* source column names found in the files */
+    size_t detected_count;
+} table_def;
+
+/* ---- quoting ------------------------------------------------------------ */
+
+static int sql_quoted(buf *b, const char *text, char quote)
+{
+    if (buf_putc(b, quote) != 0)
+        return -1;
+    for (const char *p = text; *p; p++)
+        if ((*p == quote && buf_putc(b, quote) != 0) || buf_putc(b, *p) != 0)
+            return -1;
+    return buf_putc(b, quote);
+}
+
+int sql_ident(buf *b, const char *name)
+{
+    return sql_quoted(b, name, '"');
+}
+
+int sql_literal(buf *b, const char *text)
+{
+    return sql_quoted(b, text, '\'');
+}
+
+/* hive_types only ever emits keywords, digits, punctuation and "word"
+ * field names; checked anyway because the type is pasted into SQL. */
+static int duck_type_is_safe(const char *type)
+{
+    for (const char *p = type; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("_ ,()[]\"", *p))
+            return 0;
+    return 1;
+}
+
+/* ---- the Glue entry ------------------------------------------------------ */
+
+static const char *json_str(const json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+static const char *serde_param(const table_def *t, const char *key)
+{
+    return json_str(t->serde_params, key);
+}
+
+/* TBLPROPERTIES first (where Athena DDL puts them), then SERDEPROPERTIES. */
+static const char *table_param(const table_def *t, const char *key)
+{
+    const char *v = json_str(t->table_params, key);
+    return v ? v : serde_param(t, key);
+}
+
+static engine_failure detect_format(table_def *t, engine_error *err)
+{
+    const json_t *sd = json_object_get(t->table, "StorageDescriptor");
+    const char *serde = json_str(json_object_get(sd, "SerdeInfo"), "SerializationLibrary");
+    const char *input = json_str(sd, "InputFormat");
+    const char *what = serde ? serde : input ? input : "";
+    if (serde ? strstr(serde, "ParquetHiveSerDe") != NULL
+              : input && strstr(input, "MapredParquetInputFormat") != NULL)
+        t->format = FORMAT_PARQUET;
+    else if (serde ? strstr(serde, "OpenCSVSerde") != NULL : 0)
+        t->format = FORMAT_OPENCSV;
+    else if (serde ? strstr(serde, "JsonSerDe") != NULL : 0)
+        t->format = FORMAT_JSON;
+    else if (serde ? strstr(serde, "LazySimpleSerDe") != NULL
+                   : input && strstr(input, "TextInputFormat") != NULL)
+        t->format = FORMAT_TEXT;
+    else
+        return engine_fail(err, ENGINE_USER_ERROR, "NOT_SUPPORTED",
+                           "Table '%s.%s.%s' uses a storage format athena-local cannot read "
+                           "(%s); supported are Parquet, TEXTFILE, OpenCSVSerde and JSON",
+                           ENGINE_CATALOG, t->db, t->name, *what ? what : "none declared");
+    return ENGINE_OK;
+}
+
+static engine_failure add_column(table_def *t, const json_t *col, int is_partition,
+                                 engine_error *err)
+{
+    const char *name = json_str(col, "Name");
+    const char *type = json_str(col, "Type");
+    if (!name || !*name || !type)
+        return engine_fail(err, ENGINE_USER_ERROR, "HIVE_INVALID_METADATA",
+                           "Table '%s.%s.%s' has a column without a name or type",
+                           ENGINE_CATALOG, t->db, t->name);
+    for (size_t i = 0; i < t->column_count; i++)
+        if (strcasecmp(t->columns[i].name, name) == 0)
+            return engine_fail(err, ENGINE_USER_ERROR, "HIVE_INVALID_METADATA",
+                               "Table '%s.%s.%s' declares column '%s' twice", ENGINE_CATALOG,
+                               t->db, t->name, name);
+    table_column *c = &t->columns[t->column_count];
+    *c = (table_column){name, BUF_INIT, is_partition, NULL};
+    t->column_count++;   /* counted now so that its buffer is freed */
+    char why[256];
+    if (hive_type_to_duckdb(type, &c->duck_type, why, sizeof why) != 0 ||
+        !duck_type_is_safe(buf_str(&c->duck_type)))
+        return engine_fail(err, ENGINE_USER_ERROR, "HIVE_INVALID_METADATA",
+                           "Column '%s' of table '%s.%s.%s' has an unsupported type '%s'",
+                           name, ENGINE_CATALOG, t->db, t->name, type);
+    if (is_partition)
+        t->partition_keys[t->partition_count++] = name;
+    return ENGINE_OK;
+}
+
+static engine_failure load_columns(table_def *t, engine_error *err)
+{
+    const json_t *cols = json_object_get(json_object_get(t->table, "StorageDescriptor"),
+                                         "Columns");
+    const json_t *keys = json_object_get(t->table, "PartitionKeys");
+    size_t total = json_array_size(cols) + json_array_size(keys);
+    if (json_array_size(cols) == 0)
+        return engine_fail(err, ENGINE_USER_ERROR, "HIVE_INVALID_METADATA",
+                           "Table '%s.%s.%s' has no columns", ENGINE_CATALOG, t->db, t->name);
+    t->columns = calloc(total, sizeof *t->columns);
+    t->partition_keys = calloc(total, sizeof *t->partition_keys);
+    if (!t->columns || !t->partition_keys)
+        return engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory");
+    for (size_t i = 0; i < json_array_size(cols); i++)
+        if (add_column(t, json_array_get(cols, i), 0, err) != ENGINE_OK)
+            return err->failure;
+    for (size_t i = 0; i < json_array_size(keys); i++)
+        if (add_column(t, json_array_get(keys, i), 1, err) != ENGINE_OK)
+            return err->failure;
+    return ENGINE_OK;
+}
+
+static void table_def_free(table_def *t)
+{
+    for (size_t i = 0; i < t->column_count; i++)
+        buf_free(&t->columns[i].duck_type);
+    free(t->columns);
+    free(t->partition_keys);
+    for (size_t i = 0; i < t->detected_count; i++)
+        free(t->detected[i]);
+    free(t->detected);
+}
+
+/* ---- reader SQL --------------------------------------------------------- */
+
+/* Hive's LazySimpleSerDe.getByte: a number is a byte value ("1" is \001),
+ * anything else its first character. -1 when unusable. */
+static int hive_delimiter_byte(const char *value, int fallback)
+{
+    if (!value || !*value)
+        return fallback;
+    char *end;
+    long n = strtol(value, &end, 10);
+    if (*end == '\0' && n >= -128 && n <= 127)
+        return (int)(n & 0xff) < 128 ? (int)(n & 0xff) : -1;
+    return (unsigned char)value[0] < 128 ? (unsigned char)value[0] : -1;
+}
+
+/* The first character of a SERDEPROPERTIES char setting (OpenCSV), ASCII. */
+static int serde_char(const char *value, int fallback)
+{
+    if (!value || !*value)
+        return fallback;
+    return (unsigned char)value[0] < 128 ? (unsigned char)value[0] : -1;
+}
+
+static int put_file_list(buf *b, const table_files *files)
+{
+    int rc = buf_putc(b, '[');
+    for (size_t i = 0; rc == 0 && i < files->count; i++) {
+        if (i)
+            rc = buf_puts(b, ", ");
+        if (rc == 0)
+            rc = sql_literal(b, files->items[i].path);
+    }
+    return rc ? rc : buf_putc(b, ']');
+}
+
+static int put_hive_options(buf *b, const table_def *t)
+{
+    return buf_printf(b, ", hive_partitioning=%s%s", t->partition_count ? "true" : "false",
+                      t->partition_count ? ", hive_types_autocast=false" : "");
+}
+
+/* skip.header.line.count as a non-negative number (0 when absent). */
+static engine_failure header_lines(const table_def *t, long *lines, engine_error *err)
+{
+    const char *v = table_param(t, "skip.header.line.count");
+    char *end = NULL;
+    *lines = v ? strtol(v, &end, 10) : 0;
+    if (v && (*v == '\0' || *end != '\0' || *lines < 0 || *lines > INT_MAX))
+        return engine_fail(err, ENGINE_USER_ERROR, "HIVE_INVALID_METADATA",
+                           "Invalid value for skip.header.line.count property: %s", v);
+    return ENGINE_OK;
+}
+
+/* read_csv with every data column as VARCHAR c1..cN; the outer SELECT casts. */
+static engine_failure put_csv_reader(buf *b, const table_def *t, const table_files *files,
+                                     engine_error *err)
+{
+    long skip;
+    if (header_lines(t, &skip, err) != ENGINE_OK)
+        return err->failure;
+    int delim, quote = 0, escape = 0;
+    if (t->format == FORMAT_TEXT) {
+        const char *d = serde_param(t, "field.delim");
+        delim = hive_delimiter_byte(d ? d : serde_param(t, "serialization.format"), 1);
+    } else {
+        delim = serde_char(serde_param(t, "separatorChar"), ',');
+        quote = serde_char(serde_param(t, "quoteChar"), '"');
+        /* OpenCSV's default escape '\\' also accepts "" inside quotes;
+         * DuckDB takes one escape, and doubled quotes are what CSV files
+         * (like the sample airports.csv) use. */
+        escape = serde_char(serde_param(t, "escapeChar"), quote);
+    }
+    if (delim <= 0 || delim == '\n' || delim == '\r' || quote < 0 || escape < 0)
+        return engine_fail(err, ENGINE_USER_ERROR, "HIVE_INVALID_METADATA",
+                           "Table '%s.%s.%s' has an unsupported delimiter, quote or escape "
+                           "character", ENGINE_CATALOG, t->db, t->name);
+    int rc = buf_puts(b, "read_csv(");
+    rc = rc ? rc : put_file_list(b, files);
+    rc = rc ? rc : buf_printf(b, ", delim=chr(%d), header=false, skip=%ld, auto_detect=false, "
+                              "null_padding=true, strict_mode=false, columns={", delim, skip);
+    size_t data_columns = 0;
+    for (size_t i = 0; rc == 0 && i < t->column_count; i++) {
+        if (t->columns[i].is_partition)
+            continue;
+        data_columns++;
+        rc = buf_printf(b, "%s'c%zu': 'VARCHAR'", data_columns > 1 ? ", " : "", data_columns);
+    }
+    rc = rc ? rc : buf_putc(b, '}');
+    if (t->format == FORMAT_TEXT) {
+        const char *null_format = serde_param(t, "serialization.null.format");
+        rc = rc ? rc : buf_puts(b, ", quote='', escape='', nullstr=");
+        rc = rc ? rc : sql_literal(b, null_format ? null_format : "\\N");
+    } else {
+        /* OpenCSV has no NULL: an unquoted field can never be a newline. */
+        rc = rc ? rc : buf_printf(b, ", quote=chr(%d), escape=chr(%d), "
+                                  "allow_quoted_nulls=false, nullstr=chr(10)", quote, escape);
+    }
+    rc = rc ? rc : put_hive_options(b, t);
+    rc = rc ? rc : buf_putc(b, ')');
+    return rc ? engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory")
+              : ENGINE_OK;
+}
+
+static int put_parquet_reader(buf *b, const table_def *t, const table_files *files,
+                              int with_hive)
+{
+    int rc = buf_puts(b, "read_parquet(");
+    rc = rc ? rc : put_file_list(b, files);
+    /* Athena reads un-annotated BYTE_ARRAY columns declared string as text. */
+    rc = rc ? rc : buf_puts(b, ", union_by_name=true, binary_as_string=true");
+    rc = rc ? rc : (with_hive ? put_hive_options(b, t) : buf_puts(b, ", hive_partitioning=false"));
+    return rc ? rc : buf_putc(b, ')');
+}
+
+static const char *json_ignore_errors(const table_def *t)
+{
+    const char *v = serde_param(t, "ignore.malformed.json");
+    return v && strcasecmp(v, "true") == 0 ? "true" : "false";
+}
+
+/* read_json with the declared types under the keys the files use. */
+static int put_json_reader(buf *b, const table_def *t, const table_files *files)
+{
+    int rc = buf_puts(b, "read_json(");
+    rc = rc ? rc : put_file_list(b, files);
+    rc = rc ? rc : buf_printf(b, ", format='newline_delimited', ignore_errors=%s, columns={",
+                              json_ignore_errors(t));
+    for (size_t i = 0, n = 0; rc == 0 && i < t->column_count; i++) {
+        const table_column *c = &t->columns[i];
+        if (c->is_partition)
+            continue;
+        rc = buf_puts(b, n++ ? ", " : "");
+        rc = rc ? rc : sql_literal(b, c->source);
+        rc = rc ? rc : buf_puts(b, ": ");
+        rc = rc ? rc : sql_literal(b, buf_str(&c->duck_type));
+    }
+    rc = rc ? rc : buf_putc(b, '}');
+    rc = rc ? rc : put_hive_options(b, t);
+    return rc ? rc : buf_putc(b, ')');
+}
+
+/* ---- matching declared columns to what the files hold --------------------- */
+
+/* The column names a reader produces, found by preparing SELECT * over it
+ * (DuckDB reads Parquet footers / samples JSON; nothing else runs). */
+static engine_failure detect_source_columns(table_def *t, duckdb_connection work,
+                                            const table_files *files, engine_error *err)
+{
+    buf sql = BUF_INIT;
+    int rc = buf_puts(&sql, "SELECT * FROM ");
+    if (t->format == FORMAT_PARQUET) {
+        rc = rc ? rc : put_parquet_reader(&sql, t, files, 0);
+    } else {
+        rc = rc ? rc : buf_puts(&sql, "read_json(");
+        rc = rc ? rc : put_file_list(&sql, files);
+        rc = rc ? rc : buf_printf(&sql, ", format='newline_delimited', ignore_errors=%s, "
+                                  "hive_partitioning=false)", json_ignore_errors(t));
+    }
+    if (rc != 0) {
+        buf_free(&sql);
+        return engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory");
+    }
+    duckdb_prepared_statement stmt = NULL;
+    engine_failure f = ENGINE_OK;
+    if (duckdb_prepare(work, sql.data, &stmt) != DuckDBSuccess) {
+        f = engine_fail(err, ENGINE_USER_ERROR, "HIVE_BAD_DATA",
+                        "Cannot read the files of table '%s.%s.%s': %s", ENGINE_CATALOG, t->db,
+                        t->name, duckdb_prepare_error(stmt));
+    } else {
+        idx_t n = duckdb_prepared_statement_column_count(stmt);
+        t->detected = calloc(n ? n : 1, sizeof *t->detected);
+        for (idx_t i = 0; t->detected && i < n; i++) {
+            const char *name = duckdb_prepared_statement_column_name(stmt, i);
+            t->detected[i] = strdup(name ? name : "");
+            if (t->detected[i])
+                t->detected_count++;
+        }
+        if (!t->detected || t->detected_count != n)
+            f = engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory");
+    }
+    duckdb_destroy_prepare(&stmt);
+    buf_free(&sql);
+    return f;
+}
+
+static const char *find_detected(const table_def *t, const char *name)
+{
+    for (size_t i = 0; i < t->detected_count; i++)
+        if (strcmp(t->detected[i], name) == 0)
+            return t->detected[i];
+    for (size_t i = 0; i < t->detected_count; i++)
+        if (strcasecmp(t->detected[i], name) == 0)
+            return t->detected[i];
+    return NULL;
+}
+
+/* Sets each data column's source: the file column (Parquet) or JSON key. */
+static void match_source_columns(table_def *t)
+{
+    for (size_t i = 0; i < t->column_count; i++) {
+        table_column *c = &t->columns[i];
+        if (c->is_partition)
+            continue;
+        if (t->format == FORMAT_JSON) {
+            char key[300];
+            snprintf(key, sizeof key, "mapping.%s", c->name);
+            const char *mapped = serde_param(t, key);
+            const char *found = find_detected(t, c->name);
+            c->source = mapped ? mapped : found ? found : c->name;
+        } else {
+            c->source = find_detected(t, c->name);
+        }
+    }
+}
+
+/* ---- the view's SELECT ------------------------------------------------------ */
+
+static int put_cast(buf *b, const char *fn, const char *source, const table_column *c)
+{
+    int rc = buf_printf(b, "%s(", fn);
+    rc = rc ? rc : (source ? sql_ident(b, source) : buf_puts(b, "NULL"));
+    return rc ? rc : buf_printf(b, " AS %s)", buf_str(&c->duck_type));
+}
+
+static int put_column(buf *b, const table_def *t, const table_column *c, size_t text_index)
+{
+    int rc = 0;
+    if (c->is_partition) {
+        rc = buf_puts(b, "TRY_CAST(NULLIF(");
+        rc = rc ? rc : sql_ident(b, c->name);
+        rc = rc ? rc : buf_printf(b, ", '__HIVE_DEFAULT_PARTITION__') AS %s)",
+                                  buf_str(&c->duck_type));
+    } else if (t->format == FORMAT_TEXT || t->format == FORMAT_OPENCSV) {
+        char source[32];
+        snprintf(source, sizeof source, "c%zu", text_index);
+        rc = strcmp(buf_str(&c->duck_type), "VARCHAR") == 0 ? sql_ident(b, source)
+                                                            : put_cast(b, "TRY_CAST", source, c);
+    } else {
+        rc = put_cast(b, "CAST", c->source, c);
+    }
+    rc = rc ? rc : buf_puts(b, " AS ");
+    return rc ? rc : sql_ident(b, c->name);
+}
+
+static int put_select_list(buf *b, const table_def *t, int no_files)
+{
+    int rc = buf_puts(b, "SELECT ");
+    for (size_t i = 0, text_index = 0; rc == 0 && i < t->column_count; i++) {
+        const table_column *c = &t->columns[i];
+        if (!c->is_partition)
+            text_index++;
+        if (i)
+            rc = buf_puts(b, ", ");
+        if (rc == 0 && no_files) {
+            rc = put_cast(b, "CAST", NULL, c);
+            rc = rc ? rc : buf_puts(b, " AS ");
+            rc = rc ? rc : sql_ident(b, c->name);
+        } else if (rc == 0) {
+            rc = put_column(b, t, c, text_index);
+        }
+    }
+    return rc;
+}
+
+static engine_failure build_select(table_def *t, duckdb_connection work,
+                                   const table_files *files, buf *out, engine_error *err)
+{
+    if (files->count == 0) {
+        if (put_select_list(out, t, 1) != 0 || buf_puts(out, " WHERE false") != 0)
+            return engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR",
+                               "out of memory");
+        return ENGINE_OK;
+    }
+    if ((t->format == FORMAT_PARQUET || t->format == FORMAT_JSON) &&
+        detect_source_columns(t, work, files, err) != ENGINE_OK)
+        return err->failure;
+    match_source_columns(t);
+    int rc = put_select_list(out, t, 0);
+    rc = rc ? rc : buf_puts(out, " FROM ");
+    if (rc == 0 && (t->format == FORMAT_TEXT || t->format == FORMAT_OPENCSV))
+        return put_csv_reader(out, t, files, err);
+    if (rc == 0)
+        rc = t->format == FORMAT_PARQUET ? put_parquet_reader(out, t, files, 1)
+                                         : put_json_reader(out, t, files);
+    return rc ? engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory")
+              : ENGINE_OK;
+}
+
+/* ---- fingerprints and DDL ------------------------------------------------------ */
+
+static int fingerprint(const table_def *t, const table_files *files, char out[65])
+{
+    buf text = BUF_INIT;
+    char *glue = json_dumps(t->table, JSON_COMPACT | JSON_SORT_KEYS);
+    int rc = glue ? buf_printf(&text, "%s.%s\n%s\n", t->db, t->name, glue) : -1;
+    for (size_t i = 0; rc == 0 && i < files->count; i++)
+        rc = buf_printf(&text, "%s\t%lld\t%lld\n", files->items[i].path,
+                        (long long)files->items[i].size, (long long)files->items[i].mtime_ns);
+    if (rc == 0)
+        sha256_hex(text.data, text.len, out);
+    free(glue);
+    buf_free(&text);
+    return rc;
+}
+
+static view_cache_entry *cache_find(engine *e, const char *qualified)
+{
+    for (size_t i = 0; i < e->cache_count; i++)
+        if (strcmp(e->cache[i].qualified_name, qualified) == 0)
+            return &e->cache[i];
+    return NULL;
+}
+
+/* Remembers the fingerprint of a view just created (under view_lock). */
+static void cache_store(engine *e, const char *qualified, const char *fp)
+{
+    view_cache_entry *entry = cache_find(e, qualified);
+    if (!entry && e->cache_count == e->cache_cap) {
+        size_t cap = e->cache_cap ? e->cache_cap * 2 : 16;
+        view_cache_entry *grown = realloc(e->cache, cap * sizeof *grown);
+        if (!grown)
+            return;   /* only an optimization */
+        e->cache = grown;
+        e->cache_cap = cap;
+    }
+    if (!entry) {
+        char *name = strdup(qualified);
+        if (!name)
+            return;
+        entry = &e->cache[e->cache_count++];
+        entry->qualified_name = name;
+    }
+    memcpy(entry->fingerprint, fp, sizeof entry->fingerprint);
+}
+
+void engine_view_cache_free(engine *e)
+{
+    for (size_t i = 0; i < e->cache_count; i++)
+        free(e->cache[i].qualified_name);
+    free(e->cache);
+    e->cache = NULL;
+    e->cache_count = e->cache_cap = 0;
+}
+
+static int cache_is_current(engine *e, const char *qualified, const char *fp)
+{
+    pthread_mutex_lock(&e->view_lock);
+    view_cache_entry *entry = cache_find(e, qualified);
+    int current = entry && strcmp(entry->fingerprint, fp) == 0;
+    pthread_mutex_unlock(&e->view_lock);
+    return current;
+}
+
+/* Runs one statement on the setup connection (caller holds view_lock). */
+static engine_failure setup_exec(engine *e, const char *sql, engine_error *err)
+{
+    duckdb_result result;
+    engine_failure f = ENGINE_OK;
+    if (duckdb_query(e->setup, sql, &result) != DuckDBSuccess)
+        f = engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR",
+                        "cannot create the engine view: %s", duckdb_result_error(&result));
+    duckdb_destroy_result(&result);
+    return f;
+}
+
+static int put_schema_name(buf *b, const char *db)
+{
+    int rc = buf_puts(b, ENGINE_CATALOG ".");
+    return rc ? rc : sql_ident(b, db);
+}
+
+int engine_schema_ensure(engine *e, const char *db, engine_error *err)
+{
+    buf sql = BUF_INIT;
+    int rc = buf_puts(&sql, "CREATE SCHEMA IF NOT EXISTS ");
+    rc = rc ? rc : put_schema_name(&sql, db);
+    if (rc != 0) {
+        buf_free(&sql);
+        engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory");
+        return -1;
+    }
+    pthread_mutex_lock(&e->view_lock);
+    engine_failure f = setup_exec(e, sql.data, err);
+    pthread_mutex_unlock(&e->view_lock);
+    buf_free(&sql);
+    return f == ENGINE_OK ? 0 : -1;
+}
+
+static engine_failure create_view(engine *e, const table_def *t, const char *select,
+                                  const char *qualified, const char *fp, engine_error *err)
+{
+    buf schema = BUF_INIT, view = BUF_INIT;
+    int rc = buf_puts(&schema, "CREATE SCHEMA IF NOT EXISTS ");
+    rc = rc ? rc : put_schema_name(&schema, t->db);
+    rc = rc ? rc : buf_puts(&view, "CREATE OR REPLACE VIEW ");
+    rc = rc ? rc : put_schema_name(&view, t->db);
+    rc = rc ? rc : buf_putc(&view, '.');
+    rc = rc ? rc : sql_ident(&view, t->name);
+    rc = rc ? rc : buf_printf(&view, " AS %s", select);
+    engine_failure f = ENGINE_OK;
+    if (rc != 0) {
+        f = engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory");
+    } else {
+        pthread_mutex_lock(&e->view_lock);
+        f = setup_exec(e, schema.data, err);
+        if (f == ENGINE_OK)
+            f = setup_exec(e, view.data, err);
+        if (f == ENGINE_OK)
+            cache_store(e, qualified, fp);
+        pthread_mutex_unlock(&e->view_lock);
+    }
+    buf_free(&schema);
+    buf_free(&view);
+    return f;
+}
+
+/* ---- entry point -------------------------------------------------------------- */
+
+static engine_failure table_location(engine *e, const table_def *t, char *path, size_t cap,
+                                     engine_error *err)
+{
+    const char *location = json_str(json_object_get(t->table, "StorageDescriptor"), "Location");
+    if (!location || !*location)
+        return engine_fail(err, ENGINE_USER_ERROR, "HIVE_INVALID_METADATA",
+                           "Table '%s.%s.%s' has no location", ENGINE_CATALOG, t->db, t->name);
+    if (s3_uri_path(e->s3_root, location, path, cap) != 0)
+        return engine_fail(err, ENGINE_USER_ERROR, "HIVE_INVALID_METADATA",
+                           "Table '%s.%s.%s' has an invalid location: %s", ENGINE_CATALOG,
+                           t->db, t->name, location);
+    return ENGINE_OK;
+}
+
+static engine_failure check_table_type(const table_def *t, engine_error *err)
+{
+    const char *type = json_str(t->table, "TableType");
+    if (type && strcmp(type, "VIRTUAL_VIEW") == 0)
+        return engine_fail(err, ENGINE_USER_ERROR, "NOT_SUPPORTED",
+                           "'%s.%s.%s' is a view; athena-local does not run views",
+                           ENGINE_CATALOG, t->db, t->name);
+    return ENGINE_OK;
+}
+
+static engine_failure refresh_with_files(engine *e, duckdb_connection work, table_def *t,
+                                         const table_files *files, engine_error *err)
+{
+    char fp[65], qualified[600];
+    snprintf(qualified, sizeof qualified, "%s.%s", t->db, t->name);
+    if (fingerprint(t, files, fp) != 0)
+        return engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory");
+    if (cache_is_current(e, qualified, fp))
+        return ENGINE_OK;
+    buf select = BUF_INIT;
+    engine_failure f = build_select(t, work, files, &select, err);
+    if (f == ENGINE_OK)
+        f = create_view(e, t, select.data, qualified, fp, err);
+    buf_free(&select);
+    return f;
+}
+
+engine_failure engine_view_refresh(engine *e, duckdb_connection work, const char *db,
+                                   const char *name, const json_t *table, int64_t *bytes,
+                                   engine_error *err)
+{
+    table_def t = {.db = db, .name = name, .table = table};
+    const json_t *sd = json_object_get(table, "StorageDescriptor");
+    t.serde_params = json_object_get(json_object_get(sd, "SerdeInfo"), "Parameters");
+    t.table_params = json_object_get(table, "Parameters");
+    char path[4096];
+    table_files files = {0};
+    engine_failure f = check_table_type(&t, err);
+    f = f ? f : detect_format(&t, err);
+    f = f ? f : load_columns(&t, err);
+    f = f ? f : table_location(e, &t, path, sizeof path, err);
+    if (f == ENGINE_OK) {
+        char why[512];
+        if (table_files_list(path, t.partition_keys, t.partition_count, &files, why,
+                             sizeof why) != 0)
+            f = engine_fail(err, ENGINE_SYSTEM_ERROR, "HIVE_FILESYSTEM_ERROR",
+                            "Cannot list the files of table '%s.%s.%s': %s", ENGINE_CATALOG,
+                            db, name, why);
+    }
+    if (f == ENGINE_OK) {
+        *bytes += files.total_bytes;
+        f = refresh_with_files(e, work, &t, &files, err);
+    }
+    table_files_free(&files);
+    table_def_free(&t);
+    return f;
+}

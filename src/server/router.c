@@ -1,0 +1,211 @@
+/*
+ * router.c: athena-local's router (server_handle in server.h). Every request
+ * is first authenticated, then dispatched by protocol:
+ *
+ *   X-Amz-Target "AmazonAthena.<Op>"      -> athena_api_handle (awsJson1.1)
+ *   form-encoded POST (Action=...)        -> IAM / STS query protocol
+ *   anything else                          -> S3 (REST paths)
+ *
+ * Only Athena is served today; the other protocols still authenticate and
+ * answer with the error their clients understand, so a misdirected SDK call
+ * gets a readable AWS error instead of a parse failure.
+ */
+#include "auth.h"
+#include "http_front.h"
+#include "json_api.h"
+#include "server.h"
+#include "uri.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+typedef void (*json_service_handler)(server *s, const char *operation, const srv_request *req,
+                                     srv_response *resp);
+
+/* A JSON service: its X-Amz-Target prefix and SigV4 signing name. */
+typedef struct json_service {
+    const char *target_prefix;
+    const char *signing_name;
+    json_service_handler handle;
+} json_service;
+
+static const json_service JSON_SERVICES[] = {
+    {"AmazonAthena", "athena", athena_api_handle},
+};
+
+#define MAX_OPERATION_NAME 64
+
+/* ---- credentials ---- */
+
+int server_lookup_key(server *s, const char *access_key_id, char *secret, size_t cap,
+                      srv_caller *caller)
+{
+    size_t secret_len = strlen(s->root_secret);
+    if (!access_key_id || !s->root_access_key_id[0] ||
+        strcmp(access_key_id, s->root_access_key_id) != 0 || secret_len >= cap)
+        return -1;
+    memcpy(secret, s->root_secret, secret_len + 1);
+    if (caller) {
+        memset(caller, 0, sizeof *caller);
+        snprintf(caller->access_key_id, sizeof caller->access_key_id, "%s", access_key_id);
+        snprintf(caller->arn, sizeof caller->arn, "arn:aws:iam::%s:root",
+                 s->settings.account_id);
+        caller->is_root = 1;
+    }
+    return 0;
+}
+
+/* ---- protocol detection ---- */
+
+static int has_media_type(const char *content_type, const char *media_type)
+{
+    size_t n = strlen(media_type);
+    return content_type && strncasecmp(content_type, media_type, n) == 0 &&
+           (content_type[n] == '\0' || content_type[n] == ';' || content_type[n] == ' ');
+}
+
+static int is_json_content_type(const char *content_type)
+{
+    return has_media_type(content_type, "application/x-amz-json-1.1") ||
+           has_media_type(content_type, "application/x-amz-json-1.0");
+}
+
+static auth_protocol protocol_of(const srv_request *req)
+{
+    const char *content_type = srv_header_get(req, "Content-Type");
+    if (srv_header_get(req, "X-Amz-Target") || is_json_content_type(content_type))
+        return AUTH_PROTOCOL_JSON;
+    if (strcmp(req->method, "POST") == 0 &&
+        has_media_type(content_type, "application/x-www-form-urlencoded"))
+        return AUTH_PROTOCOL_QUERY;
+    return AUTH_PROTOCOL_S3;
+}
+
+/* ---- awsJson services ---- */
+
+/* Splits "Prefix.Operation"; returns the service or NULL, and the operation. */
+static const json_service *find_json_service(const char *target, const char **operation)
+{
+    const char *dot = target ? strchr(target, '.') : NULL;
+    *operation = dot ? dot + 1 : "";
+    if (!dot)
+        return NULL;
+    for (size_t i = 0; i < sizeof JSON_SERVICES / sizeof JSON_SERVICES[0]; i++) {
+        const char *prefix = JSON_SERVICES[i].target_prefix;
+        if (strlen(prefix) == (size_t)(dot - target) && strncmp(target, prefix, dot - target) == 0)
+            return &JSON_SERVICES[i];
+    }
+    return NULL;
+}
+
+static int valid_operation_name(const char *op)
+{
+    size_t n = strlen(op);
+    if (n == 0 || n > MAX_OPERATION_NAME || !isupper((unsigned char)op[0]))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)op[i]))
+            return 0;
+    return 1;
+}
+
+static void handle_json(server *s, srv_request *req, srv_response *resp)
+{
+    const char *target = srv_header_get(req, "X-Amz-Target");
+    const char *operation;
+    const json_service *service = find_json_service(target, &operation);
+    if (auth_verify(s, req, AUTH_PROTOCOL_JSON, service ? service->signing_name : NULL, NULL,
+                    resp) != 0)
+        return;
+    if (!target) {
+        json_api_error(resp, 400, "UnknownOperationException",
+                       "The request has no X-Amz-Target header naming an operation.");
+        return;
+    }
+    if (!service || !valid_operation_name(operation)) {
+        json_api_error(resp, 400, "UnknownOperationException",
+                       "athena-local does not know the operation '%.128s'.", target);
+        return;
+    }
+    const char *content_type = srv_header_get(req, "Content-Type");
+    if (content_type && !is_json_content_type(content_type)) {
+        json_api_error(resp, 400, "SerializationException",
+                       "Content-Type must be application/x-amz-json-1.1, not '%.128s'.",
+                       content_type);
+        return;
+    }
+    service->handle(s, operation, req, resp);
+    if (resp->status == 0)
+        json_api_error(resp, 500, "InternalServerException",
+                       "The operation %s produced no response.", operation);
+}
+
+/* ---- query protocol (IAM, STS) ---- */
+
+static void handle_query(server *s, srv_request *req, srv_response *resp)
+{
+    if (auth_verify(s, req, AUTH_PROTOCOL_QUERY, NULL, NULL, resp) != 0)
+        return;
+    uri_query form = URI_QUERY_INIT;
+    int rc = uri_query_parse(&form, req->body, req->body_len, URI_DECODE_PLUS);
+    const char *action = rc == URI_OK ? uri_query_get(&form, "Action") : NULL;
+    const char *version = rc == URI_OK ? uri_query_get(&form, "Version") : NULL;
+    char message[512];
+    if (!action)
+        snprintf(message, sizeof message, "The request must contain the parameter Action.");
+    else
+        snprintf(message, sizeof message, "Could not find operation %.128s for version %.32s",
+                 action, version ? version : "NO_VERSION_SPECIFIED");
+    auth_write_error(AUTH_PROTOCOL_QUERY, req, resp, 400,
+                     action ? "InvalidAction" : "MissingAction", message);
+    uri_query_free(&form);
+}
+
+/* ---- S3 ---- */
+
+static void handle_s3(server *s, srv_request *req, srv_response *resp)
+{
+    if (auth_verify(s, req, AUTH_PROTOCOL_S3, "s3", NULL, resp) != 0)
+        return;
+    auth_write_error(AUTH_PROTOCOL_S3, req, resp, 501, "NotImplemented",
+                     "athena-local does not serve S3 requests yet.");
+}
+
+void server_handle(server *s, srv_request *req, srv_response *resp)
+{
+    memset(&req->caller, 0, sizeof req->caller);
+    switch (protocol_of(req)) {
+    case AUTH_PROTOCOL_JSON:
+        handle_json(s, req, resp);
+        break;
+    case AUTH_PROTOCOL_QUERY:
+        handle_query(s, req, resp);
+        break;
+    case AUTH_PROTOCOL_S3:
+        handle_s3(s, req, resp);
+        break;
+    }
+}
+
+void server_handle_oversized(server *s, srv_request *req, srv_response *resp)
+{
+    char message[160];
+    snprintf(message, sizeof message,
+             "The request body is larger than the %u bytes athena-local accepts.",
+             (unsigned)SRV_MAX_BODY);
+    switch (protocol_of(req)) {
+    case AUTH_PROTOCOL_JSON:
+        auth_write_error(AUTH_PROTOCOL_JSON, req, resp, 413, "RequestEntityTooLargeException",
+                         message);
+        break;
+    case AUTH_PROTOCOL_QUERY:
+        auth_write_error(AUTH_PROTOCOL_QUERY, req, resp, 413, "RequestEntityTooLarge", message);
+        break;
+    case AUTH_PROTOCOL_S3:
+        auth_write_error(AUTH_PROTOCOL_S3, req, resp, 400, "EntityTooLarge",
+                         "Your proposed upload exceeds the maximum allowed size");
+        break;
+    }
+}
