@@ -139,36 +139,44 @@ static size_t skip_name(const recognizer *r, size_t i)
     return i + 1;
 }
 
-static void recognized(recognizer *r, ddl_stmt_kind kind)
+/* These two return 0 so that the recognize_* functions can end with them. */
+static int recognized(recognizer *r, ddl_stmt_kind kind)
 {
     r->out->kind = kind;
+    return 0;
 }
 
-static void unrecognized(recognizer *r, size_t bad_token, const char *expecting)
+static int unrecognized(recognizer *r, size_t bad_token, const char *expecting)
 {
     r->out->kind = DDL_K_UNKNOWN;
     r->out->bad_token = bad_token;
     r->out->expecting = expecting;
+    return 0;
 }
 
-static void recognize_create(recognizer *r)
+static int recognize_create(recognizer *r)
 {
     if (word_at(r, 1, "DATABASE") || word_at(r, 1, "SCHEMA"))
         return recognized(r, DDL_K_CREATE_DATABASE);
     if (word_at(r, 1, "EXTERNAL"))
         return recognized(r, DDL_K_CREATE_TABLE);
-    if (word_at(r, 1, "VIEW") || (word_at(r, 1, "OR") && word_at(r, 2, "REPLACE")))
+    if (word_at(r, 1, "VIEW"))
         return recognized(r, DDL_K_CREATE_VIEW);
+    if (word_at(r, 1, "OR") && !word_at(r, 2, "REPLACE"))
+        return unrecognized(r, 2, "'REPLACE'");
+    if (word_at(r, 1, "OR"))
+        return word_at(r, 3, "VIEW") ? recognized(r, DDL_K_CREATE_VIEW)
+                                     : unrecognized(r, 3, "'VIEW'");
     if (!word_at(r, 1, "TABLE"))
         return unrecognized(r, 1, "'DATABASE', 'EXTERNAL', 'OR', 'SCHEMA', 'TABLE', 'VIEW'");
     size_t i = word_at(r, 2, "IF") ? 5 : 2;
     i = skip_name(r, i);
     if (word_at(r, i, "AS") || word_at(r, i, "WITH"))
         return recognized(r, DDL_K_CREATE_TABLE_AS_SELECT);
-    recognized(r, DDL_K_CREATE_TABLE);
+    return recognized(r, DDL_K_CREATE_TABLE);
 }
 
-static void recognize_drop(recognizer *r)
+static int recognize_drop(recognizer *r)
 {
     if (word_at(r, 1, "DATABASE") || word_at(r, 1, "SCHEMA"))
         return recognized(r, DDL_K_DROP_DATABASE);
@@ -176,12 +184,12 @@ static void recognize_drop(recognizer *r)
         return recognized(r, DDL_K_DROP_TABLE);
     if (word_at(r, 1, "VIEW"))
         return recognized(r, DDL_K_DROP_VIEW);
-    unrecognized(r, 1, "'DATABASE', 'SCHEMA', 'TABLE', 'VIEW'");
+    return unrecognized(r, 1, "'DATABASE', 'SCHEMA', 'TABLE', 'VIEW'");
 }
 
 /* ALTER TABLE name PARTITION (...) RENAME TO / SET LOCATION: the action
  * comes after the partition spec. */
-static void recognize_alter_partition(recognizer *r, size_t i)
+static int recognize_alter_partition(recognizer *r, size_t i)
 {
     for (; token_at(r, i)->type != DDL_TOK_EOF; i++) {
         if (word_at(r, i, "RENAME"))
@@ -189,10 +197,10 @@ static void recognize_alter_partition(recognizer *r, size_t i)
         if (word_at(r, i, "SET") && word_at(r, i + 1, "LOCATION"))
             return recognized(r, DDL_K_ALTER_TABLE_SET_LOCATION);
     }
-    unrecognized(r, i, "'RENAME', 'SET'");
+    return unrecognized(r, i, "'RENAME', 'SET'");
 }
 
-static void recognize_alter(recognizer *r)
+static int recognize_alter(recognizer *r)
 {
     if (word_at(r, 1, "DATABASE") || word_at(r, 1, "SCHEMA"))
         return recognized(r, DDL_K_ALTER_DATABASE);
@@ -214,10 +222,10 @@ static void recognize_alter(recognizer *r)
         return recognized(r, DDL_K_ALTER_TABLE_SET_TBLPROPERTIES);
     if (i == 2)
         return unrecognized(r, i, "<identifier>");
-    unrecognized(r, i, "'ADD', 'DROP', 'PARTITION', 'REPLACE', 'SET'");
+    return unrecognized(r, i, "'ADD', 'DROP', 'PARTITION', 'REPLACE', 'SET'");
 }
 
-static void recognize_show(recognizer *r)
+static int recognize_show(recognizer *r)
 {
     static const struct {
         const char *word;
@@ -237,7 +245,7 @@ static void recognize_show(recognizer *r)
         return recognized(r, DDL_K_SHOW_CREATE_VIEW);
     if (word_at(r, 1, "CREATE"))
         return unrecognized(r, 2, "'TABLE', 'VIEW'");
-    unrecognized(r, 1, "'COLUMNS', 'CREATE', 'DATABASES', 'PARTITIONS', 'SCHEMAS', 'TABLES', "
+    return unrecognized(r, 1, "'COLUMNS', 'CREATE', 'DATABASES', 'PARTITIONS', 'SCHEMAS', 'TABLES', "
                        "'TBLPROPERTIES', 'VIEWS'");
 }
 

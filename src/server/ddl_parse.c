@@ -415,7 +415,7 @@ static int parse_column_list(ddl_parser *p, ddl_column_list *list)
     if (expect_punct(p, '(') != 0)
         return -1;
     do {
-        ddl_column_def *col;
+        ddl_column_def *col = NULL;
         if (push_column(p, list, &col) != 0 || parse_name(p, NAME_COLUMN, &col->name) != 0 ||
             parse_column_type(p, &col->type) != 0)
             return -1;
@@ -535,7 +535,7 @@ static int parse_tblproperties_clause(ddl_parser *p, ddl_stmt *stmt)
     return parse_properties(p, &stmt->properties);
 }
 
-static int check_duplicate_columns(ddl_parser *p, const ddl_stmt *stmt)
+static int check_columns(ddl_parser *p, const ddl_stmt *stmt)
 {
     const ddl_column_list *cols = &stmt->columns, *parts = &stmt->partition_keys;
     for (size_t i = 0; i < cols->count; i++)
@@ -543,6 +543,11 @@ static int check_duplicate_columns(ddl_parser *p, const ddl_stmt *stmt)
             if (strcmp(cols->items[i].name, cols->items[j].name) == 0)
                 return ddl_fail(p->err, 1, "Duplicate column name: %s", cols->items[i].name);
     for (size_t i = 0; i < parts->count; i++) {
+        const char *type = parts->items[i].type;
+        if (strncmp(type, "array<", 6) == 0 || strncmp(type, "map<", 4) == 0 ||
+            strncmp(type, "struct<", 7) == 0)
+            return ddl_fail(p->err, 1, "Partition column %s must be of a primitive type, not %s",
+                            parts->items[i].name, type);
         for (size_t j = 0; j < cols->count; j++)
             if (strcmp(parts->items[i].name, cols->items[j].name) == 0)
                 return ddl_fail(p->err, 1, "Column repeated in partitioning columns: %s",
@@ -567,7 +572,7 @@ static int check_create_table(ddl_parser *p, const ddl_stmt *stmt)
                                    "Use CREATE EXTERNAL TABLE ... LOCATION 's3://...'");
     if (!stmt->location)
         return ddl_fail(p->err, 1, "CREATE EXTERNAL TABLE requires LOCATION 's3://bucket/prefix/'");
-    return check_duplicate_columns(p, stmt);
+    return check_columns(p, stmt);
 }
 
 int ddl_parse_create_table(ddl_parser *p, ddl_stmt *stmt)

@@ -339,24 +339,11 @@ engine_failure engine_fail_duckdb(engine_error *err, duckdb_error_type type, con
 void engine_syntax_position(duckdb_connection conn, const char *sql, char *out, size_t cap)
 {
     snprintf(out, cap, "%s", "");
-    duckdb_prepared_statement stmt = NULL;
-    duckdb_result result;
-    if (duckdb_prepare(conn, "SELECT json_serialize_sql(?::VARCHAR)", &stmt) != DuckDBSuccess ||
-        duckdb_bind_varchar(stmt, 1, sql) != DuckDBSuccess) {
-        duckdb_destroy_prepare(&stmt);
-        return;
-    }
-    if (duckdb_execute_prepared(stmt, &result) == DuckDBSuccess) {
-        char *text = duckdb_value_varchar(&result, 0, 0);
-        json_t *tree = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
-        const char *position = json_string_value(json_object_get(tree, "position"));
-        char *end = NULL;
-        long at = position ? strtol(position, &end, 10) : -1;
-        if (position && *end == '\0' && at >= 0 && (size_t)at <= strlen(sql))
-            format_position(sql, (size_t)at, out, cap);
-        json_decref(tree);
-        duckdb_free(text);
-    }
-    duckdb_destroy_result(&result);
-    duckdb_destroy_prepare(&stmt);
+    json_t *tree = engine_parse_tree(conn, sql);
+    const char *position = json_string_value(json_object_get(tree, "position"));
+    char *end = NULL;
+    long at = position ? strtol(position, &end, 10) : -1;
+    if (position && *end == '\0' && at >= 0 && (size_t)at <= strlen(sql))
+        format_position(sql, (size_t)at, out, cap);
+    json_decref(tree);
 }

@@ -8,7 +8,8 @@
  *   engine_files.c   listing those files the way Hive/Athena do;
  *   engine_params.c  Athena literals (execution parameters) -> typed binds;
  *   engine_errors.c  DuckDB's errors -> Athena's codes and "line L:C: ..."
- *                    messages.
+ *                    messages;
+ *   engine_names.c   result column names as Athena gives them (_col0).
  */
 #ifndef ATHENA_SERVER_ENGINE_INTERNAL_H
 #define ATHENA_SERVER_ENGINE_INTERNAL_H
@@ -111,6 +112,17 @@ void engine_view_cache_free(engine *e);
 /* SQL quoting: "ident" with "" doubled, 'literal' with '' doubled. */
 int sql_ident(buf *b, const char *name);
 int sql_literal(buf *b, const char *text);
+
+/* ---- engine_names.c ---- */
+
+/* json_serialize_sql(sql) parsed, or NULL. */
+json_t *engine_parse_tree(duckdb_connection conn, const char *sql);
+
+/* Renames result columns that Trino would call _col<i> (unaliased
+ * expressions). Leaves the names alone when the parse tree does not map
+ * one-to-one onto the result columns. */
+void engine_athena_column_names(duckdb_connection conn, const char *sql, engine_column *cols,
+                                size_t count);
 
 /* ---- engine_params.c ---- */
 
