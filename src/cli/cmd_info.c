@@ -150,10 +150,13 @@ static int write_history_row(output_writer *w, const athena_query_execution *q)
     format_time(q->submitted_at, submitted, sizeof submitted);
     snprintf(scanned, sizeof scanned, "%lld", (long long)q->data_scanned_bytes);
     snprintf(total, sizeof total, "%lld", (long long)q->total_execution_ms);
+    const char *query = q->query;
+    while (query && (*query == ' ' || *query == '\n' || *query == '\t' || *query == '\r'))
+        query++; /* a multi-line query reads better from its first word */
     const char *values[HISTORY_NCOLS] = {
         q->id, athena_state_name(q->state), submitted[0] ? submitted : NULL,
         q->data_scanned_bytes >= 0 ? scanned : NULL, q->total_execution_ms >= 0 ? total : NULL,
-        q->statement_type, q->query};
+        q->statement_type, query};
     return output_row(w, values, NULL);
 }
 

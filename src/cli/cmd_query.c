@@ -92,6 +92,8 @@ static int on_poll(const athena_query_execution *qe, void *user_data)
 int cli_write_results(cli_session *s, athena_results *r)
 {
     size_t n = athena_results_column_count(r);
+    if (n == 0)
+        return EXIT_OK; /* DDL such as CREATE TABLE: nothing to print */
     output_options oo = {0, s->format == OUTPUT_TABLE && isatty(STDOUT_FILENO)};
     output_writer *w = output_open(stdout, s->format, &oo);
     const char **values = calloc(n ? n : 1, sizeof *values);

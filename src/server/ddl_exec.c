@@ -1,7 +1,8 @@
 /*
  * ddl_exec.c: runs parsed catalog statements against the store and writes
  * their output rows, one exec function per statement kind (ddl.c
- * dispatches). Output columns are varchar, as Athena's DDL results are.
+ * dispatches). Output columns are typed "string" (precision 0), as real
+ * Athena types the columns of DDL and utility results.
  *
  * DESCRIBE lays out its rows as Hive does: name and type padded to 20
  * characters, and for partitioned tables a "# Partition Information"
@@ -30,8 +31,8 @@ static int output_columns(ddl_context *ctx, const char *const *names, size_t cou
     memset(cols, 0, sizeof cols);
     for (size_t i = 0; i < count && i < MAX_OUTPUT_COLUMNS; i++) {
         snprintf(cols[i].name, sizeof cols[i].name, "%s", names[i]);
-        snprintf(cols[i].type, sizeof cols[i].type, "varchar");
-        cols[i].precision = 2147483647;
+        snprintf(cols[i].type, sizeof cols[i].type, "string");
+        cols[i].precision = 0;
     }
     if (!ctx->sink || !ctx->sink->columns)
         return 0;

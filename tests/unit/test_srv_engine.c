@@ -320,9 +320,9 @@ static void test_streams_3m_rows_in_flat_memory(void)
     CHECK_INT(c.columns_calls, 1);
     CHECK_STR(buf_str(&c.text), "2001-01-01 00:01:00.000|33|2176|LAS|PHL\n"
                                 "2001-01-01 00:01:00.000|19|215|ATL|SAV\n");
-    if (growth_mb >= 200)
+    if (growth_mb >= 100)
         fprintf(stderr, "  peak RSS grew by %ld MB\n", growth_mb);
-    CHECK(growth_mb < 200);
+    CHECK(growth_mb < 100);   /* materialized, the result alone takes ~175 MB */
     buf_free(&c.text);
 }
 
@@ -694,7 +694,8 @@ static void test_interrupt(void)
     REQUIRE(pthread_create(&t, NULL, interrupt_later, &i) == 0);
     collected c;
     collected_init(&c);
-    run_out o = run(&c, "SELECT count(*) FROM flights a, flights b "
+    /* About 7 s uninterrupted, so a broken interrupt fails instead of hanging. */
+    run_out o = run(&c, "SELECT count(*) FROM flights a, (SELECT delay FROM flights LIMIT 200) b "
                         "WHERE a.delay + b.delay = -99999");
     double returned = now_s();
     pthread_join(t, NULL);
