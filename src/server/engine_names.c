@@ -28,7 +28,7 @@ json_t *engine_parse_tree(duckdb_connection conn, const char *sql)
         char *text = duckdb_value_varchar(&result, 0, 0);
         /* Infinite constants are written as bare Infinity, which is not
          * JSON: such a tree is simply not used. */
-        tree = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+        tree = text ? json_loads(text, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, NULL) : NULL;
         duckdb_free(text);
     }
     duckdb_destroy_result(&result);
