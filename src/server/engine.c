@@ -26,10 +26,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_THREADS 2
+#define ENGINE_ROOT_MAX sizeof(((engine *)0)->s3_root)
 
 static int64_t now_ms(void)
 {
@@ -151,7 +153,7 @@ static int configure(engine *e, char *err, size_t err_cap)
 engine *engine_open(const char *s3_root, int threads, char *err, size_t err_cap)
 {
     char resolved[PATH_MAX];
-    if (!s3_root || !realpath(s3_root, resolved) || strlen(resolved) >= sizeof ((engine *)0)->s3_root) {
+    if (!s3_root || !realpath(s3_root, resolved) || strlen(resolved) >= ENGINE_ROOT_MAX) {
         snprintf(err, err_cap, "the S3 root %s does not exist", s3_root ? s3_root : "(null)");
         return NULL;
     }
@@ -259,6 +261,21 @@ static int is_engine_schema(const char *db)
     return strcmp(db, "information_schema") == 0 || strcmp(db, "pg_catalog") == 0;
 }
 
+/* Whether table i names the same table as an earlier one once unqualified
+ * names are resolved (flights and demo.flights): it is bound and counted once. */
+static int same_as_earlier(const sandbox_result *sb, size_t i, const char *default_db)
+{
+    const sandbox_table *t = &sb->tables[i];
+    const char *db = *t->schema ? t->schema : default_db;
+    for (size_t j = 0; j < i; j++) {
+        const sandbox_table *u = &sb->tables[j];
+        if (strcasecmp(u->name, t->name) == 0 &&
+            strcasecmp(*u->schema ? u->schema : default_db, db) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static engine_failure bind_table(engine_session *s, const char *sql, const sandbox_table *ref,
                                  const char *default_db, engine_table_lookup lookup, void *ud,
                                  engine_stats *stats, engine_error *err)
@@ -339,9 +356,11 @@ static engine_failure prepare_statement(engine_session *s, const char *sql, cons
         f = engine_fail(err, ENGINE_USER_ERROR, "INVALID_PARAMETER_USAGE",
                         "Incorrect number of parameters: expected %d but found %zu",
                         sb->parameter_count, param_count);
+    const char *db = default_db ? default_db : "";
     for (size_t i = 0; f == ENGINE_OK && i < sb->table_count; i++) {
-        f = bind_table(s, sql, &sb->tables[i], default_db ? default_db : "", lookup, ud, stats,
-                       err);
+        if (same_as_earlier(sb, i, db))
+            continue;
+        f = bind_table(s, sql, &sb->tables[i], db, lookup, ud, stats, err);
         if (f == ENGINE_OK && interrupt_requested(s))
             f = fail_interrupted(err);
     }
@@ -486,8 +505,9 @@ static engine_column *athena_names(engine_session *s, duckdb_prepared_statement 
     if (!cols)
         return NULL;
     for (size_t i = 0; i < *count; i++) {
-        const char *name = duckdb_prepared_statement_column_name(stmt, (idx_t)i);
+        char *name = (char *)duckdb_prepared_statement_column_name(stmt, (idx_t)i);
         snprintf(cols[i].name, sizeof cols[i].name, "%s", name ? name : "");
+        duckdb_free(name);   /* the C API allocates it */
     }
     engine_athena_column_names(s->conn, sql, cols, *count);
     return cols;
@@ -558,5 +578,7 @@ engine_failure engine_run(engine_session *s, const char *sql, const char *defaul
         f = execute_statement(s, stmt, sql, sink, stats, err);
     stats->execution_ms = now_ms() - prepared;
     duckdb_destroy_prepare(&stmt);
+    if (f != ENGINE_OK)
+        engine_paths_to_uris(s->e->s3_root, err->message);
     return f;
 }

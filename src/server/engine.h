@@ -66,8 +66,10 @@ typedef json_t *(*engine_table_lookup)(void *user_data, const char *database, co
 
 /* Opens the engine. s3_root is the only directory its file readers may touch
  * (DuckDB allowed_directories, external access otherwise off, configuration
- * locked). NULL on failure with a message. */
+ * locked). threads <= 0 means 2. Large sorts and joins spill to
+ * <parent of s3_root>/tmp/duckdb. NULL on failure with a message. */
 engine *engine_open(const char *s3_root, int threads, char *err, size_t err_cap);
+/* Closes the engine; free its sessions first. */
 void engine_close(engine *e);
 
 engine_session *engine_session_new(engine *e);
@@ -77,14 +79,17 @@ void engine_session_free(engine_session *s);
  * through lookup (unqualified names use default_database), (re)creates their
  * views from the files present now, binds parameters as values (each is an
  * Athena literal: 'text', 123, 1.5, true, DATE '2024-01-01', TIMESTAMP '...',
- * NULL), executes, and streams rows to sink. */
+ * NULL), executes, and streams rows to sink. stats and err may be NULL.
+ * Column names follow Trino (_col0 for unaliased expressions). Objects named
+ * in err->message appear as s3:// URIs, not as server paths. */
 engine_failure engine_run(engine_session *s, const char *sql, const char *default_database,
                           const char *const *params, size_t param_count,
                           engine_table_lookup lookup, void *lookup_user_data,
                           const engine_sink *sink, engine_stats *stats, engine_error *err);
 
-/* Interrupts the statement running in s, if any. Safe from any thread. */
+/* Interrupts the statement running in s, if any. Safe from any thread. An
+ * interrupt that arrives while no statement runs is forgotten when the next
+ * engine_run starts, so callers keep their own cancel flag for that gap. */
 void engine_interrupt(engine_session *s);
-
 
 #endif

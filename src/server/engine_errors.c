@@ -296,6 +296,14 @@ static int reword(const char *text, char *code, size_t code_cap, char *out, size
         snprintf(out, cap, "Column '%s' cannot be resolved", name);
         return 1;
     }
+    char relation[256];
+    const char *no_column = strstr(text, " does not have a column named ");
+    if (no_column && quoted_after(text, "", relation, sizeof relation) &&
+        quoted_after(no_column, "column named", name, sizeof name)) {
+        snprintf(code, code_cap, "COLUMN_NOT_FOUND");
+        snprintf(out, cap, "Column '%s.%s' cannot be resolved", relation, name);
+        return 1;
+    }
     const char *fn = strstr(text, "Function with name ");
     if (fn && strstr(fn, " does not exist")) {
         const char *start = fn + 19;
@@ -305,6 +313,14 @@ static int reword(const char *text, char *code, size_t code_cap, char *out, size
         return 1;
     }
     return 0;
+}
+
+/* Errors in the table files rather than in the statement. */
+static int is_bad_data(const char *text)
+{
+    return strstr(text, "CSV Error") || strstr(text, "Malformed JSON") ||
+           strstr(text, "Invalid unicode") || strstr(text, "Invalid Parquet") ||
+           strstr(text, "No magic bytes");
 }
 
 engine_failure engine_fail_duckdb(engine_error *err, duckdb_error_type type, const char *message,
@@ -325,14 +341,27 @@ engine_failure engine_fail_duckdb(engine_error *err, duckdb_error_type type, con
     char position[64] = "";
     if (at >= 0)
         format_position(sql, (size_t)at, position, sizeof position);
-    char reworded[600];
-    size_t len = block_start;
+    char reworded[1024];
+    if (reword(text, err->code, sizeof err->code, reworded, sizeof reworded)) {
+        snprintf(err->message, sizeof err->message, "%s%s", position, reworded);
+        return err->failure;
+    }
+    /* The first paragraph: later ones are DuckDB's advice about its own
+     * reader options and the caret block. */
+    const char *blank = strstr(text, "\n\n");
+    size_t len = blank && (size_t)(blank - text) < block_start ? (size_t)(blank - text)
+                                                               : block_start;
     while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
         len--;
-    if (reword(text, err->code, sizeof err->code, reworded, sizeof reworded))
-        snprintf(err->message, sizeof err->message, "%s%s", position, reworded);
-    else
-        snprintf(err->message, sizeof err->message, "%s%.*s", position, (int)len, text);
+    char file[1100] = "";
+    if (is_bad_data(text)) {
+        err->failure = ENGINE_USER_ERROR;
+        snprintf(err->code, sizeof err->code, "HIVE_BAD_DATA");
+        const char *f = strstr(text, "\n  file = ");
+        if (f)
+            snprintf(file, sizeof file, " (file %.*s)", (int)strcspn(f + 10, "\n"), f + 10);
+    }
+    snprintf(err->message, sizeof err->message, "%s%.*s%s", position, (int)len, text, file);
     return err->failure;
 }
 
@@ -346,4 +375,18 @@ void engine_syntax_position(duckdb_connection conn, const char *sql, char *out, 
     if (position && *end == '\0' && at >= 0 && (size_t)at <= strlen(sql))
         format_position(sql, (size_t)at, out, cap);
     json_decref(tree);
+}
+
+void engine_paths_to_uris(const char *s3_root, char *message)
+{
+    char root[4200];
+    snprintf(root, sizeof root, "%s/", s3_root);
+    size_t root_len = strlen(root);
+    char *at;
+    while ((at = strstr(message, root)) != NULL) {
+        /* "ROOT/bucket/key" -> "s3://bucket/key": never longer. */
+        size_t tail = strlen(at + root_len);
+        memcpy(at, "s3://", 5);
+        memmove(at + 5, at + root_len, tail + 1);
+    }
 }

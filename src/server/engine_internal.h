@@ -63,6 +63,10 @@ engine_failure engine_fail(engine_error *err, engine_failure failure, const char
 engine_failure engine_fail_duckdb(engine_error *err, duckdb_error_type type, const char *message,
                                   const char *sql);
 
+/* Rewrites the local paths of objects in message as s3:// URIs, so errors
+ * name the objects users know and never the server's folders. */
+void engine_paths_to_uris(const char *s3_root, char *message);
+
 /* "line L:C: " for the position DuckDB's parser reports for a syntax error
  * in sql (it parses again; error path only), or "" if unknown. */
 void engine_syntax_position(duckdb_connection conn, const char *sql, char *out, size_t cap);

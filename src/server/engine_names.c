@@ -60,6 +60,27 @@ static int keeps_its_name(const json_t *item)
     return (alias && *alias) || (cls && strcmp(cls, "COLUMN_REF") == 0);
 }
 
+/* A bare VALUES list: DuckDB calls its columns col0, col1, ...; Trino
+ * _col0, _col1, ... */
+static int is_bare_values(const json_t *select)
+{
+    const json_t *from = json_object_get(select, "from_table");
+    const char *from_type = json_string_value(json_object_get(from, "type"));
+    const char *alias = json_string_value(json_object_get(from, "alias"));
+    return from_type && strcmp(from_type, "EXPRESSION_LIST") == 0 && alias &&
+           strcmp(alias, "valueslist") == 0;
+}
+
+static void rename_values_columns(engine_column *cols, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        char expected[32];
+        snprintf(expected, sizeof expected, "col%zu", i);
+        if (strcmp(cols[i].name, expected) == 0)
+            snprintf(cols[i].name, sizeof cols[i].name, "_col%zu", i);
+    }
+}
+
 void engine_athena_column_names(duckdb_connection conn, const char *sql, engine_column *cols,
                                  size_t count)
 {
@@ -67,6 +88,11 @@ void engine_athena_column_names(duckdb_connection conn, const char *sql, engine_
     const json_t *statement = json_array_get(json_object_get(tree, "statements"), 0);
     const json_t *select = naming_select(json_object_get(statement, "node"));
     const json_t *items = json_object_get(select, "select_list");
+    if (select && is_bare_values(select)) {
+        rename_values_columns(cols, count);
+        json_decref(tree);
+        return;
+    }
     int usable = json_array_size(items) == count;
     for (size_t i = 0; usable && i < count; i++) {
         const char *cls = json_string_value(json_object_get(json_array_get(items, i), "class"));

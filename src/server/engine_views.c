@@ -358,15 +358,18 @@ static engine_failure detect_source_columns(table_def *t, duckdb_connection work
     duckdb_prepared_statement stmt = NULL;
     engine_failure f = ENGINE_OK;
     if (duckdb_prepare(work, sql.data, &stmt) != DuckDBSuccess) {
+        engine_error cause;
+        engine_fail_duckdb(&cause, DUCKDB_ERROR_INVALID, duckdb_prepare_error(stmt), NULL);
         f = engine_fail(err, ENGINE_USER_ERROR, "HIVE_BAD_DATA",
-                        "Cannot read the files of table '%s.%s.%s': %s", ENGINE_CATALOG, t->db,
-                        t->name, duckdb_prepare_error(stmt));
+                        "Cannot read the files of table '%s.%s.%s': %.1800s", ENGINE_CATALOG,
+                        t->db, t->name, cause.message);
     } else {
         idx_t n = duckdb_prepared_statement_column_count(stmt);
         t->detected = calloc(n ? n : 1, sizeof *t->detected);
         for (idx_t i = 0; t->detected && i < n; i++) {
-            const char *name = duckdb_prepared_statement_column_name(stmt, i);
+            char *name = (char *)duckdb_prepared_statement_column_name(stmt, i);
             t->detected[i] = strdup(name ? name : "");
+            duckdb_free(name);   /* the C API allocates it */
             if (t->detected[i])
                 t->detected_count++;
         }
