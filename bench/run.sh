@@ -39,6 +39,9 @@ groupby_sql="SELECT origin, count(*), avg(delay), max(distance) FROM flights GRO
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
+for n in "$cold_runs" "$cli_runs" "$aws_runs" "$wrk_seconds" "$groupby_runs"; do
+    [[ "$n" =~ ^[1-9][0-9]{0,2}$ ]] || die "BENCH_* counts must be whole numbers from 1 to 999, not '$n'"
+done
 for f in "$bin/athena-local" "$bin/athena"; do
     [ -x "$f" ] || die "$f not found: build first (make build, or cmake --build $build)"
 done
@@ -75,8 +78,13 @@ ensure_tool() {
     fi
     command -v apt-get >/dev/null || { say "$tool missing and apt-get unavailable"; return 1; }
     say "installing $tool with apt-get"
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$tool" >"$work/apt-$tool.log" 2>&1 ||
-        { say "apt-get install $tool failed (see below)"; tail -5 "$work/apt-$tool.log" >&2; return 1; }
+    local log="$work/apt-$tool.log"
+    export DEBIAN_FRONTEND=noninteractive
+    # A fresh machine may have no package lists yet: update once and retry.
+    $sudo apt-get install -y -q --no-install-recommends "$tool" >"$log" 2>&1 ||
+        { $sudo apt-get update -q >>"$log" 2>&1 &&
+            $sudo apt-get install -y -q --no-install-recommends "$tool" >>"$log" 2>&1; } ||
+        { say "apt-get install $tool failed:"; tail -5 "$log" >&2; return 1; }
     command -v "$tool" >/dev/null
 }
 

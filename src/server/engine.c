@@ -576,6 +576,8 @@ engine_failure engine_run(engine_session *s, const char *sql, const char *defaul
     stats->planning_ms = prepared - started;
     if (f == ENGINE_OK)
         f = execute_statement(s, stmt, sql, sink, stats, err);
+    else
+        stats->bytes_scanned = 0;   /* nothing was read: Athena reports 0 */
     stats->execution_ms = now_ms() - prepared;
     duckdb_destroy_prepare(&stmt);
     if (f != ENGINE_OK)

@@ -52,7 +52,7 @@ static int add_file(table_files *out, const char *path, const struct stat *st)
         return -1;
     out->items[out->count++] = (table_file){
         copy, (int64_t)st->st_size,
-        (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec};
+        (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec, (uint64_t)st->st_ino};
     out->total_bytes += (int64_t)st->st_size;
     return 0;
 }

@@ -81,6 +81,7 @@ typedef struct table_file {
     char *path;
     int64_t size;
     int64_t mtime_ns;
+    uint64_t inode;      /* changes when an object is replaced atomically */
 } table_file;
 
 typedef struct table_files {
@@ -122,9 +123,9 @@ int sql_literal(buf *b, const char *text);
 /* json_serialize_sql(sql) parsed, or NULL. */
 json_t *engine_parse_tree(duckdb_connection conn, const char *sql);
 
-/* Renames result columns that Trino would call _col<i> (unaliased
- * expressions). Leaves the names alone when the parse tree does not map
- * one-to-one onto the result columns. */
+/* Lower-cases the result column names and renames those Trino would call
+ * _col<i> (unaliased expressions), when the parse tree maps one-to-one onto
+ * the result columns. */
 void engine_athena_column_names(duckdb_connection conn, const char *sql, engine_column *cols,
                                 size_t count);
 

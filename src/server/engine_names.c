@@ -2,15 +2,17 @@
  * engine_names.c: result column names as Athena gives them.
  *
  * Trino names a select item by its alias, or by the column it references;
- * any other expression is "_col<position>" (SELECT count(*) -> _col0).
+ * any other expression is "_col<position>" (SELECT count(*) -> _col0). Names
+ * are lower case, as Athena's identifiers are (AS MyDelay -> mydelay).
  * DuckDB instead names expressions by their text ("count_star()"). The
  * parse tree (json_serialize_sql, the same parser the sandbox uses) says
  * which items are aliased or plain column references, so the others get
- * Trino's name. When the tree does not line up with the result (SELECT *,
- * VALUES), DuckDB's names are kept.
+ * Trino's name. When the tree does not line up with the result (several
+ * stars, COLUMNS(...)), DuckDB's names are kept.
  */
 #include "engine_internal.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -81,9 +83,17 @@ static void rename_values_columns(engine_column *cols, size_t count)
     }
 }
 
+static void lower_names(engine_column *cols, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        for (char *p = cols[i].name; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+}
+
 void engine_athena_column_names(duckdb_connection conn, const char *sql, engine_column *cols,
                                  size_t count)
 {
+    lower_names(cols, count);
     json_t *tree = engine_parse_tree(conn, sql);
     const json_t *statement = json_array_get(json_object_get(tree, "statements"), 0);
     const json_t *select = naming_select(json_object_get(statement, "node"));
@@ -93,14 +103,22 @@ void engine_athena_column_names(duckdb_connection conn, const char *sql, engine_
         json_decref(tree);
         return;
     }
-    int usable = json_array_size(items) == count;
-    for (size_t i = 0; usable && i < count; i++) {
+    /* One SELECT * may stand among the items: it expands to the columns
+     * the other items leave, which keep their names. */
+    size_t n = json_array_size(items), star = n, stars = 0;
+    for (size_t i = 0; i < n; i++) {
         const char *cls = json_string_value(json_object_get(json_array_get(items, i), "class"));
         if (!cls || strcmp(cls, "STAR") == 0)
-            usable = 0;
+            star = i, stars++;
     }
-    for (size_t i = 0; usable && i < count; i++)
-        if (!keeps_its_name(json_array_get(items, i)))
-            snprintf(cols[i].name, sizeof cols[i].name, "_col%zu", i);
+    int usable = n > 0 && (stars == 0 ? n == count : stars == 1 && count + 1 >= n);
+    for (size_t i = 0; usable && i < n; i++) {
+        if (i == star || keeps_its_name(json_array_get(items, i)))
+            continue;
+        /* The star took count - (n - 1) columns: later items move by count - n. */
+        size_t column = i < star ? i : i + count - n;
+        if (column < count)
+            snprintf(cols[column].name, sizeof cols[column].name, "_col%zu", column);
+    }
     json_decref(tree);
 }

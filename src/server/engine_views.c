@@ -21,7 +21,7 @@
  * names from CreateTable), so nothing a user controls becomes SQL text.
  *
  * A view is re-created only when its fingerprint (the Glue entry plus every
- * file's path, size and mtime) changed since the last time.
+ * file's path, size, mtime and inode) changed since the last time.
  */
 #include "engine_internal.h"
 
@@ -108,27 +108,31 @@ static const char *table_param(const table_def *t, const char *key)
     return v ? v : serde_param(t, key);
 }
 
+static int contains(const char *text, const char *part)
+{
+    return text && strstr(text, part) != NULL;
+}
+
+/* The SerDe decides; without one, the input format (as Hive does). */
 static engine_failure detect_format(table_def *t, engine_error *err)
 {
     const json_t *sd = json_object_get(t->table, "StorageDescriptor");
     const char *serde = json_str(json_object_get(sd, "SerdeInfo"), "SerializationLibrary");
-    const char *input = json_str(sd, "InputFormat");
-    const char *what = serde ? serde : input ? input : "";
-    if (serde ? strstr(serde, "ParquetHiveSerDe") != NULL
-              : input && strstr(input, "MapredParquetInputFormat") != NULL)
+    const char *input = serde ? NULL : json_str(sd, "InputFormat");
+    if (contains(serde, "ParquetHiveSerDe") || contains(input, "MapredParquetInputFormat"))
         t->format = FORMAT_PARQUET;
-    else if (serde ? strstr(serde, "OpenCSVSerde") != NULL : 0)
+    else if (contains(serde, "OpenCSVSerde"))
         t->format = FORMAT_OPENCSV;
-    else if (serde ? strstr(serde, "JsonSerDe") != NULL : 0)
+    else if (contains(serde, "JsonSerDe"))
         t->format = FORMAT_JSON;
-    else if (serde ? strstr(serde, "LazySimpleSerDe") != NULL
-                   : input && strstr(input, "TextInputFormat") != NULL)
+    else if (contains(serde, "LazySimpleSerDe") || contains(input, "TextInputFormat"))
         t->format = FORMAT_TEXT;
     else
         return engine_fail(err, ENGINE_USER_ERROR, "NOT_SUPPORTED",
                            "Table '%s.%s.%s' uses a storage format athena-local cannot read "
                            "(%s); supported are Parquet, TEXTFILE, OpenCSVSerde and JSON",
-                           ENGINE_CATALOG, t->db, t->name, *what ? what : "none declared");
+                           ENGINE_CATALOG, t->db, t->name,
+                           serde ? serde : input ? input : "none declared");
     return ENGINE_OK;
 }
 
@@ -149,12 +153,12 @@ static engine_failure add_column(table_def *t, const json_t *col, int is_partiti
     table_column *c = &t->columns[t->column_count];
     *c = (table_column){name, BUF_INIT, is_partition, NULL};
     t->column_count++;   /* counted now so that its buffer is freed */
-    char why[256];
+    char why[256] = "";
     if (hive_type_to_duckdb(type, &c->duck_type, why, sizeof why) != 0 ||
         !duck_type_is_safe(buf_str(&c->duck_type)))
         return engine_fail(err, ENGINE_USER_ERROR, "HIVE_INVALID_METADATA",
-                           "Column '%s' of table '%s.%s.%s' has an unsupported type '%s'",
-                           name, ENGINE_CATALOG, t->db, t->name, type);
+                           "Column '%s' of table '%s.%s.%s' has an unsupported type '%.200s'%s%s",
+                           name, ENGINE_CATALOG, t->db, t->name, type, *why ? ": " : "", why);
     if (is_partition)
         t->partition_keys[t->partition_count++] = name;
     return ENGINE_OK;
@@ -492,8 +496,9 @@ static int fingerprint(const table_def *t, const table_files *files, char out[65
     char *glue = json_dumps(t->table, JSON_COMPACT | JSON_SORT_KEYS);
     int rc = glue ? buf_printf(&text, "%s.%s\n%s\n", t->db, t->name, glue) : -1;
     for (size_t i = 0; rc == 0 && i < files->count; i++)
-        rc = buf_printf(&text, "%s\t%lld\t%lld\n", files->items[i].path,
-                        (long long)files->items[i].size, (long long)files->items[i].mtime_ns);
+        rc = buf_printf(&text, "%s\t%lld\t%lld\t%llu\n", files->items[i].path,
+                        (long long)files->items[i].size, (long long)files->items[i].mtime_ns,
+                        (unsigned long long)files->items[i].inode);
     if (rc == 0)
         sha256_hex(text.data, text.len, out);
     free(glue);

@@ -22,7 +22,7 @@ import tempfile
 import time
 
 import botocore.session
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import create_parser
 
 import harness
@@ -197,7 +197,7 @@ def stop_quietly(client, query_id):
     """Cleanup: stops a query that may already be finished."""
     try:
         client.stop_query_execution(QueryExecutionId=query_id)
-    except (ClientError, OSError):
+    except (ClientError, BotoCoreError, OSError):  # finished, or server gone
         pass
 
 

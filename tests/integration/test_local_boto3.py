@@ -32,6 +32,7 @@ BOOLEAN = ("boolean", 0, 0)
 NO_OUTPUT_MESSAGE = (
     "No output location provided. An output location is required either through the "
     "Workgroup result configuration setting or as an API input.")
+UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 STATISTICS = ("EngineExecutionTimeInMillis", "DataScannedInBytes", "TotalExecutionTimeInMillis",
               "QueryQueueTimeInMillis", "QueryPlanningTimeInMillis",
               "ServiceProcessingTimeInMillis")
@@ -81,7 +82,7 @@ class LifecycleAndTypesTest(SharedServer):
             QueryString=sql, QueryExecutionContext={"Database": "demo"},
             ResultConfiguration={"OutputLocation": RESULTS_URI})
         query_id = started["QueryExecutionId"]
-        self.assertRegex(query_id, r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+        self.assertRegex(query_id, UUID)
         seen = set()
         qe = wait_for_query(self.athena, query_id, seen=seen)
         self.assertEqual(qe["Status"]["State"], "SUCCEEDED", qe["Status"])

@@ -51,15 +51,32 @@ static void test_count_and_column_info(void)
     buf_free(&c.text);
 
     collected_init(&c);
-    o = run(&c, "SELECT date, delay AS d, origin, length(origin), * FROM flights LIMIT 1");
+    o = run(&c, "SELECT date, delay AS MyDelay, ORIGIN, length(origin), * FROM flights LIMIT 1");
     REQUIRE(o.f == ENGINE_OK);
     REQUIRE(c.ncols == 9);
     CHECK_STR(c.cols[0].name, "date");
     CHECK_STR(c.cols[0].type, "timestamp");
-    CHECK_STR(c.cols[1].name, "d");
+    CHECK_STR(c.cols[1].name, "mydelay");   /* Athena's names are lower case */
+    CHECK_STR(c.cols[2].name, "origin");
     CHECK_STR(c.cols[2].type, "varchar");
-    /* SELECT * cannot be lined up with the parse tree: DuckDB's names stay. */
-    CHECK_STR(c.cols[4].name, "date");
+    CHECK_STR(c.cols[3].name, "_col3");
+    CHECK_STR(c.cols[4].name, "date");      /* the star's columns keep their names */
+    CHECK_STR(c.cols[8].name, "destination");
+    buf_free(&c.text);
+
+    collected_init(&c);
+    o = run(&c, "SELECT *, upper(origin) FROM flights LIMIT 1");
+    REQUIRE(o.f == ENGINE_OK);
+    REQUIRE(c.ncols == 6);
+    CHECK_STR(c.cols[4].name, "destination");
+    CHECK_STR(c.cols[5].name, "_col5");
+    buf_free(&c.text);
+
+    collected_init(&c);
+    o = run(&c, "VALUES (1, 'a')");
+    REQUIRE(o.f == ENGINE_OK);
+    CHECK_STR(c.cols[0].name, "_col0");
+    CHECK_STR(c.cols[1].name, "_col1");
     buf_free(&c.text);
 
     collected_init(&c);
@@ -177,6 +194,7 @@ static void test_unknown_table_and_column(void)
     CHECK(o.f == ENGINE_USER_ERROR);
     CHECK_STR(o.err.code, "COLUMN_NOT_FOUND");
     CHECK_STR(o.err.message, "line 1:8: Column 'nope' cannot be resolved");
+    CHECK_INT(o.stats.bytes_scanned, 0);   /* failed before reading anything */
 
     o = run(&c, "SELECT origin,\n       nosuchfn(delay) FROM flights");
     CHECK(o.f == ENGINE_USER_ERROR);
