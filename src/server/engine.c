@@ -402,9 +402,20 @@ static void renderer_free(row_renderer *r)
     free(r->lengths);
 }
 
-/* names: the Athena names of the columns (count must match), or NULL. */
-static int renderer_init(row_renderer *r, duckdb_result *result, const engine_column *names,
-                         size_t name_count)
+/* DuckDB sums integers into HUGEINT; Trino's sum(bigint) is a bigint, and
+ * Athena SQL has no 128-bit integers, so such columns are bigint to clients. */
+static void athena_column_type(duckdb_logical_type type, engine_column *col)
+{
+    render_column_type(type, col);
+    if (duckdb_get_type_id(type) == DUCKDB_TYPE_HUGEINT) {
+        snprintf(col->type, sizeof col->type, "bigint");
+        col->precision = 19;
+        col->scale = 0;
+    }
+}
+
+/* tree: the statement's parse tree for Athena's column names, or NULL. */
+static int renderer_init(row_renderer *r, duckdb_result *result, const json_t *tree)
 {
     memset(r, 0, sizeof *r);
     r->count = (size_t)duckdb_column_count(result);
@@ -417,14 +428,14 @@ static int renderer_init(row_renderer *r, duckdb_result *result, const engine_co
     if (!r->columns || !r->types || !r->values || !r->texts || !r->lengths)
         return -1;
     for (size_t i = 0; i < r->count; i++) {
-        const char *name = names && name_count == r->count ? names[i].name
-                                                            : duckdb_column_name(result, (idx_t)i);
+        const char *name = duckdb_column_name(result, (idx_t)i);
         snprintf(r->columns[i].name, sizeof r->columns[i].name, "%s", name ? name : "");
         r->types[i] = duckdb_column_logical_type(result, (idx_t)i);
         if (!r->types[i])
             return -1;
-        render_column_type(r->types[i], &r->columns[i]);
+        athena_column_type(r->types[i], &r->columns[i]);
     }
+    engine_athena_column_names(tree, r->columns, r->count);
     return 0;
 }
 
@@ -454,13 +465,12 @@ static engine_failure deliver_chunk(row_renderer *r, duckdb_data_chunk chunk,
 }
 
 static engine_failure stream_result(engine_session *s, duckdb_result *result, const char *sql,
-                                    const engine_column *names, size_t name_count,
-                                    const engine_sink *sink, engine_stats *stats,
-                                    engine_error *err)
+                                    const json_t *tree, const engine_sink *sink,
+                                    engine_stats *stats, engine_error *err)
 {
     row_renderer r;
     engine_failure f = ENGINE_OK;
-    if (renderer_init(&r, result, names, name_count) != 0)
+    if (renderer_init(&r, result, tree) != 0)
         f = engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory");
     else if (sink->columns && sink->columns(sink->user_data, r.columns, r.count) != 0)
         f = engine_fail(err, ENGINE_SINK_ABORTED, "GENERIC_INTERNAL_ERROR",
@@ -495,39 +505,22 @@ static void set_executing(engine_session *s, int executing)
     pthread_mutex_unlock(&s->lock);
 }
 
-/* Athena's names for the statement's columns, worked out before it runs:
- * once a streaming result is open, the connection runs nothing else. */
-static engine_column *athena_names(engine_session *s, duckdb_prepared_statement stmt,
-                                   const char *sql, size_t *count)
-{
-    *count = (size_t)duckdb_prepared_statement_column_count(stmt);
-    engine_column *cols = calloc(*count ? *count : 1, sizeof *cols);
-    if (!cols)
-        return NULL;
-    for (size_t i = 0; i < *count; i++) {
-        char *name = (char *)duckdb_prepared_statement_column_name(stmt, (idx_t)i);
-        snprintf(cols[i].name, sizeof cols[i].name, "%s", name ? name : "");
-        duckdb_free(name);   /* the C API allocates it */
-    }
-    engine_athena_column_names(s->conn, sql, cols, *count);
-    return cols;
-}
-
 static engine_failure execute_statement(engine_session *s, duckdb_prepared_statement stmt,
                                         const char *sql, const engine_sink *sink,
                                         engine_stats *stats, engine_error *err)
 {
     if (interrupt_requested(s))
         return fail_interrupted(err);
-    size_t name_count;
-    engine_column *names = athena_names(s, stmt, sql, &name_count);
+    /* Parsed now: once a streaming result is open, the connection runs
+     * nothing else. */
+    json_t *tree = engine_parse_tree(s->conn, sql);
     duckdb_pending_result pending = NULL;
     duckdb_result result;
     engine_failure f = ENGINE_OK;
     if (duckdb_pending_prepared_streaming(stmt, &pending) != DuckDBSuccess) {
         f = engine_fail_duckdb(err, DUCKDB_ERROR_INVALID, duckdb_pending_error(pending), sql);
         duckdb_destroy_pending(&pending);
-        free(names);
+        json_decref(tree);
         return f;
     }
     set_executing(s, 1);
@@ -535,13 +528,13 @@ static engine_failure execute_statement(engine_session *s, duckdb_prepared_state
         f = engine_fail_duckdb(err, duckdb_result_error_type(&result),
                                duckdb_result_error(&result), sql);
     } else {
-        f = stream_result(s, &result, sql, names, name_count, sink, stats, err);
+        f = stream_result(s, &result, sql, tree, sink, stats, err);
         if (f == ENGINE_SINK_ABORTED)
             duckdb_interrupt(s->conn);   /* stop the workers before the result goes */
     }
     duckdb_destroy_result(&result);
     duckdb_destroy_pending(&pending);
-    free(names);
+    json_decref(tree);
     set_executing(s, 0);
     if (f != ENGINE_OK && f != ENGINE_SINK_ABORTED && interrupt_requested(s))
         f = fail_interrupted(err);

@@ -124,10 +124,9 @@ int sql_literal(buf *b, const char *text);
 json_t *engine_parse_tree(duckdb_connection conn, const char *sql);
 
 /* Lower-cases the result column names and renames those Trino would call
- * _col<i> (unaliased expressions), when the parse tree maps one-to-one onto
- * the result columns. */
-void engine_athena_column_names(duckdb_connection conn, const char *sql, engine_column *cols,
-                                size_t count);
+ * _col<i> (unaliased expressions), when tree (the statement's parse tree,
+ * may be NULL) lines up with the result columns. */
+void engine_athena_column_names(const json_t *tree, engine_column *cols, size_t count);
 
 /* ---- engine_params.c ---- */
 

@@ -90,17 +90,14 @@ static void lower_names(engine_column *cols, size_t count)
             *p = (char)tolower((unsigned char)*p);
 }
 
-void engine_athena_column_names(duckdb_connection conn, const char *sql, engine_column *cols,
-                                 size_t count)
+void engine_athena_column_names(const json_t *tree, engine_column *cols, size_t count)
 {
     lower_names(cols, count);
-    json_t *tree = engine_parse_tree(conn, sql);
     const json_t *statement = json_array_get(json_object_get(tree, "statements"), 0);
     const json_t *select = naming_select(json_object_get(statement, "node"));
     const json_t *items = json_object_get(select, "select_list");
     if (select && is_bare_values(select)) {
         rename_values_columns(cols, count);
-        json_decref(tree);
         return;
     }
     /* One SELECT * may stand among the items: it expands to the columns
@@ -120,5 +117,4 @@ void engine_athena_column_names(duckdb_connection conn, const char *sql, engine_
         if (column < count)
             snprintf(cols[column].name, sizeof cols[column].name, "_col%zu", column);
     }
-    json_decref(tree);
 }

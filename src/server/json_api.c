@@ -61,6 +61,19 @@ void json_api_ok(srv_response *resp, const json_t *obj)
                    "The response could not be serialized; try again.");
 }
 
+void json_api_ok_text(srv_response *resp, const char *prefix, const char *json,
+                      const char *suffix)
+{
+    buf_reset(&resp->body);
+    resp->status = 200;
+    resp->content_type = JSON_CONTENT_TYPE;
+    if (buf_puts(&resp->body, prefix) == 0 && buf_puts(&resp->body, json) == 0 &&
+        buf_puts(&resp->body, suffix) == 0)
+        return;
+    json_api_error(resp, 500, "InternalServerException",
+                   "The response could not be serialized; try again.");
+}
+
 /* AWS names members in lower camel case in validation messages. */
 static void member_name(const char *key, char *out, size_t cap)
 {

@@ -84,10 +84,34 @@ store_status store_fail_sqlite(store *st, const char *what)
     return store_fail(st, "%s: %s", what, sqlite3_errmsg(st->db));
 }
 
+/* The cached statement for sql, prepared on first use; NULL when the cache
+ * is full or the cached one is busy (a caller then prepares its own). */
+static sqlite3_stmt *cached_statement(store *st, const char *sql)
+{
+    store_cached_statement *free_slot = NULL;
+    for (size_t i = 0; i < STORE_STATEMENT_CACHE; i++) {
+        store_cached_statement *c = &st->cache[i];
+        if (c->sql == sql) {
+            if (c->in_use)
+                return NULL;
+            c->in_use = 1;
+            return c->stmt;
+        }
+        if (!c->sql && !free_slot)
+            free_slot = c;
+    }
+    sqlite3_stmt *stmt = NULL;
+    if (!free_slot ||
+        sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+        return NULL;
+    *free_slot = (store_cached_statement){sql, stmt, 1};
+    return stmt;
+}
+
 sqlite3_stmt *store_statement(store *st, const char *sql, int n, const char *const *params)
 {
-    sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+    sqlite3_stmt *stmt = cached_statement(st, sql);
+    if (!stmt && sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
         store_fail_sqlite(st, "prepare");
         return NULL;
     }
@@ -96,11 +120,41 @@ sqlite3_stmt *store_statement(store *st, const char *sql, int n, const char *con
                            : sqlite3_bind_null(stmt, i + 1);
         if (rc != SQLITE_OK) {
             store_fail_sqlite(st, "bind");
-            sqlite3_finalize(stmt);
+            store_release(st, stmt);
             return NULL;
         }
     }
     return stmt;
+}
+
+void store_release(store *st, sqlite3_stmt *stmt)
+{
+    for (size_t i = 0; i < STORE_STATEMENT_CACHE; i++)
+        if (st->cache[i].stmt == stmt && st->cache[i].in_use) {
+            sqlite3_reset(stmt);
+            sqlite3_clear_bindings(stmt);
+            st->cache[i].in_use = 0;
+            return;
+        }
+    sqlite3_finalize(stmt);
+}
+
+char *store_fetch_text(store *st, const char *sql, int n, const char *const *params)
+{
+    sqlite3_stmt *stmt = store_statement(st, sql, n, params);
+    if (!stmt)
+        return NULL;
+    char *text = NULL;
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(stmt, 0);
+        if (t && !(text = strdup(t)))
+            store_fail(st, "out of memory");
+    } else if (rc != SQLITE_DONE) {
+        store_fail_sqlite(st, "select");
+    }
+    store_release(st, stmt);
+    return text;
 }
 
 /* A failed step's status: which constraint broke says what the caller did
@@ -129,7 +183,7 @@ store_status store_finish(store *st, sqlite3_stmt *stmt, int must_change)
         status = step_failure(st);
     else if (must_change && sqlite3_changes(st->db) == 0)
         status = STORE_NOT_FOUND;
-    sqlite3_finalize(stmt);
+    store_release(st, stmt);
     return status;
 }
 
@@ -159,7 +213,7 @@ json_t *store_fetch_doc(store *st, const char *sql, int n, const char *const *pa
         doc = store_doc_parse(st, (const char *)sqlite3_column_text(stmt, 0), row_label(stmt));
     else if (rc != SQLITE_DONE)
         store_fail_sqlite(st, "select");
-    sqlite3_finalize(stmt);
+    store_release(st, stmt);
     return doc;
 }
 
@@ -183,7 +237,7 @@ json_t *store_fetch_docs(store *st, const char *sql, int n, const char *const *p
         json_decref(docs);
         docs = NULL;
     }
-    sqlite3_finalize(stmt);
+    store_release(st, stmt);
     return docs;
 }
 
@@ -298,7 +352,7 @@ static int pragma_expect(store *st, const char *sql, const char *expected)
              strcmp((const char *)sqlite3_column_text(stmt, 0), expected) == 0;
     if (!ok)
         store_fail(st, "'%s' did not give '%s'", sql, expected);
-    sqlite3_finalize(stmt);
+    store_release(st, stmt);
     return ok ? 0 : -1;
 }
 
@@ -325,7 +379,7 @@ static int schema_version(store *st)
     int version = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : -1;
     if (version < 0)
         store_fail_sqlite(st, "user_version");
-    sqlite3_finalize(stmt);
+    store_release(st, stmt);
     return version;
 }
 
@@ -440,7 +494,9 @@ void store_close(store *st)
 {
     if (!st)
         return;
-    sqlite3_close(st->db);   /* NULL-safe; no statements outlive a call */
+    for (size_t i = 0; i < STORE_STATEMENT_CACHE; i++)
+        sqlite3_finalize(st->cache[i].stmt);   /* NULL-safe */
+    sqlite3_close(st->db);   /* NULL-safe; no other statement outlives a call */
     pthread_mutex_destroy(&st->lock);
     pthread_mutex_destroy(&st->error_lock);
     free(st);
@@ -478,7 +534,7 @@ char *store_setting_get(store *st, const char *key)
         } else if (rc != SQLITE_DONE) {
             store_fail_sqlite(st, "select setting");
         }
-        sqlite3_finalize(stmt);
+        store_release(st, stmt);
     }
     store_unlock(st);
     return value;

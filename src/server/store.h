@@ -67,6 +67,9 @@ store_status store_query_insert(store *st, json_t *query_execution, const char *
 /* Replaces the stored document of an existing query (state changes). */
 store_status store_query_update(store *st, json_t *query_execution);
 json_t *store_query_get(store *st, const char *id);
+/* The stored QueryExecution as JSON text (malloc'd), or NULL: lets
+ * GetQueryExecution answer without parsing and re-serializing it. */
+char *store_query_get_text(store *st, const char *id);
 /* The query started with this token in this workgroup, or NULL. */
 json_t *store_query_by_token(store *st, const char *workgroup, const char *token);
 /* Ids in a workgroup, newest first, starting after `offset` entries; at most

@@ -193,7 +193,7 @@ static int database_has_tables(store *st, const char *key)
     int rc = sqlite3_step(stmt);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         store_fail_sqlite(st, "select tables");
-    sqlite3_finalize(stmt);
+    store_release(st, stmt);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 

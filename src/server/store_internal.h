@@ -15,8 +15,19 @@
 
 #include "store.h"
 
+/* Prepared statements are kept and reused: preparing costs more than
+ * running the small lookups the services make on every request. */
+#define STORE_STATEMENT_CACHE 32
+
+typedef struct store_cached_statement {
+    const char *sql;          /* the caller's string literal */
+    sqlite3_stmt *stmt;
+    int in_use;
+} store_cached_statement;
+
 struct store {
     sqlite3 *db;
+    store_cached_statement cache[STORE_STATEMENT_CACHE];
     pthread_mutex_t lock;
     /* The last error; last writer wins across threads. It has its own lock
      * because validation errors are recorded without holding `lock`. */
@@ -32,9 +43,15 @@ store_status store_fail(store *st, const char *fmt, ...) __attribute__((format(p
 /* Records "what: <SQLite's message>"; returns STORE_ERROR. */
 store_status store_fail_sqlite(store *st, const char *what);
 
-/* Prepares sql and binds params[0..n) as text (NULL binds SQL NULL).
- * NULL with errmsg on failure. */
+/* Prepares sql (or reuses its cached statement) and binds params[0..n) as
+ * text (NULL binds SQL NULL). NULL with errmsg on failure. Give it back
+ * with store_release. */
 sqlite3_stmt *store_statement(store *st, const char *sql, int n, const char *const *params);
+/* Resets a statement from store_statement for reuse (or finalizes it). */
+void store_release(store *st, sqlite3_stmt *stmt);
+/* Column 0 of the first row as a malloc'd string, or NULL (no row, or
+ * errmsg on failure). */
+char *store_fetch_text(store *st, const char *sql, int n, const char *const *params);
 /* Runs a statement that returns no rows. Maps constraint violations:
  * unique/primary key -> STORE_EXISTS, foreign key -> STORE_NOT_FOUND. With
  * must_change, STORE_NOT_FOUND when no row was changed. */

@@ -67,7 +67,7 @@ static store_status write_query(store *st, const char *sql, json_t *query, int i
     sqlite3_stmt *stmt = store_statement(st, sql, insert ? 6 : 5, params);
     if (stmt && sqlite3_bind_double(stmt, 5, cols.submitted) != SQLITE_OK) {
         store_fail_sqlite(st, "bind");
-        sqlite3_finalize(stmt);
+        store_release(st, stmt);
     } else if (stmt) {
         status = store_finish(st, stmt, !insert);
     }
@@ -109,6 +109,17 @@ json_t *store_query_get(store *st, const char *id)
                                   (const char *[]){id});
     store_unlock(st);
     return doc;
+}
+
+char *store_query_get_text(store *st, const char *id)
+{
+    if (!st || !id)
+        return NULL;
+    store_lock(st);
+    char *text = store_fetch_text(st, "SELECT doc FROM queries WHERE id = ?1", 1,
+                                  (const char *[]){id});
+    store_unlock(st);
+    return text;
 }
 
 json_t *store_query_by_token(store *st, const char *workgroup, const char *token)
@@ -180,7 +191,7 @@ json_t *store_query_list(store *st, const char *workgroup, size_t offset, size_t
         rc = collect_ids(st, stmt, ids, max, &more_rows);
     else if (stmt)
         store_fail_sqlite(st, "bind");
-    sqlite3_finalize(stmt);
+    store_release(st, stmt);
     store_unlock(st);
     if (rc != 0) {
         json_decref(ids);
@@ -236,7 +247,7 @@ static lost_query *read_unfinished(store *st, size_t *n)
         if (!lost[*n - 1].id || (doc && !lost[*n - 1].doc))
             break;
     }
-    sqlite3_finalize(stmt);
+    store_release(st, stmt);
     if (!lost || rc != SQLITE_DONE) {
         if (!lost || rc == SQLITE_ROW)
             store_fail(st, "out of memory");

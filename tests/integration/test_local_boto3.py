@@ -4,8 +4,8 @@
 # statistics, workgroups and history, execution parameters, the result files
 # written beside the data, and the catalog APIs after DDL.
 #
-# Tests marked "SERVER BUG" assert Athena's behaviour that athena-local did
-# not have when they were written; they fail until the server is fixed.
+# The sample data's facts (counts, sums) were computed with DuckDB reading
+# the files directly; see local_fixtures.py.
 
 import csv
 import io
@@ -162,8 +162,8 @@ class LifecycleAndTypesTest(SharedServer):
             ("rows_in_array", "array", 0, 0), ("struct_literal", "row", 0, 0)])
 
     def test_aggregate_types_are_athenas(self):
-        # SERVER BUG (reported): Athena types sum(bigint) as bigint; athena-local
-        # reported "decimal" (DuckDB's HUGEINT sum) when this was written.
+        # Athena types sum(bigint) as bigint (DuckDB's own sum is a HUGEINT,
+        # which would come out as decimal(38,0)).
         page = self.athena.get_query_results(QueryExecutionId=run_query(self.athena, (
             "SELECT count(*) AS n, sum(delay) AS total, avg(delay) AS mean,"
             " max(date) AS last FROM demo.flights"))["QueryExecutionId"])
@@ -180,8 +180,7 @@ class LifecycleAndTypesTest(SharedServer):
                            " WHERE origin = 'BTR' GROUP BY origin")
         self.assertEqual(rows, [["_col0", "_col1", "_col2", "_col3", "origin"],
                                 ["1", "a", "2", "2824", "BTR"]])
-        # SERVER BUG (reported): without a FROM clause athena-local kept
-        # DuckDB's names ("(1 + 1)", "'a'", "abs(-1)") when this was written.
+        # Also without a FROM clause (DuckDB would say "(1 + 1)", "'a'", ...).
         rows = select_rows(self.athena, "SELECT 1 + 1, 'a', abs(-1), 2.5e0")
         self.assertEqual(rows, [["_col0", "_col1", "_col2", "_col3"], ["2", "a", "1", "2.5"]])
 
@@ -373,8 +372,8 @@ class RequestsAndErrorsTest(SharedServer):
         self.assertEqual(rows, [["n", "d"], ["42", "2024-02-29"]])
 
     def test_single_parameter_keeps_its_alias(self):
-        # SERVER BUG (reported): with exactly one result column and an
-        # execution parameter, athena-local named the column "unknown".
+        # One result column fed by a parameter keeps its alias (it once came
+        # out as "unknown": DuckDB cannot name an unbound parameter's column).
         rows = select_rows(self.athena, "SELECT ? AS v", ExecutionParameters=["'abc'"])
         self.assertEqual(rows, [["v"], ["abc"]])
 
@@ -497,6 +496,18 @@ class WorkgroupsAndHistoryTest(SharedServer):
         qe = run_query(self.athena, "SELECT 1", WorkGroup=name)
         self.assertEqual(qe["ResultConfiguration"]["OutputLocation"],
                          f"{RESULTS_URI}{qe['QueryExecutionId']}.csv")
+
+    def test_enforced_workgroup_configuration_wins(self):
+        name = "itest-enforced-" + uuid.uuid4().hex[:8]
+        output = f"s3://wg-results/{name}/"
+        self.athena.create_work_group(Name=name, Configuration={
+            "ResultConfiguration": {"OutputLocation": output},
+            "EnforceWorkGroupConfiguration": True})
+        qe = run_query(self.athena, "SELECT 1 AS one", WorkGroup=name)  # asks for RESULTS_URI
+        self.assertEqual(qe["ResultConfiguration"]["OutputLocation"],
+                         f"{output}{qe['QueryExecutionId']}.csv")
+        self.assertTrue(os.path.isfile(object_path(
+            self.srv.data_dir, qe["ResultConfiguration"]["OutputLocation"])))
 
     def test_unknown_workgroup(self):
         self.assert_client_error(self.athena.get_work_group, "InvalidRequestException",

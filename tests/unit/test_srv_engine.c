@@ -72,6 +72,16 @@ static void test_count_and_column_info(void)
     CHECK_STR(c.cols[5].name, "_col5");
     buf_free(&c.text);
 
+    /* Trino sums bigints into a bigint (DuckDB into a 128-bit integer). */
+    collected_init(&c);
+    o = run(&c, "SELECT sum(delay) AS total, avg(delay) AS mean FROM flights");
+    REQUIRE(o.f == ENGINE_OK);
+    CHECK_STR(buf_str(&c.text), "20003603|6.667867666666667\n");
+    CHECK_STR(c.cols[0].type, "bigint");
+    CHECK_INT(c.cols[0].precision, 19);
+    CHECK_STR(c.cols[1].type, "double");
+    buf_free(&c.text);
+
     collected_init(&c);
     o = run(&c, "VALUES (1, 'a')");
     REQUIRE(o.f == ENGINE_OK);
@@ -147,6 +157,15 @@ static void test_parameters(void)
     CHECK_STR(c.cols[6].type, "timestamp");
     CHECK_STR(c.cols[7].type, "date");
     CHECK_STR(c.cols[8].type, "bigint");
+    buf_free(&c.text);
+
+    const char *one[] = {"'abc'"};
+    collected_init(&c);
+    o = run_params(&c, "SELECT ? AS v", "demo", one, 1);
+    REQUIRE(o.f == ENGINE_OK);
+    CHECK_STR(buf_str(&c.text), "abc\n");
+    CHECK_STR(c.cols[0].name, "v");
+    CHECK_STR(c.cols[0].type, "varchar");
     buf_free(&c.text);
 }
 
