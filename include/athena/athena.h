@@ -253,7 +253,7 @@ ATHENA_API athena_status athena_get_query(athena_client *client, const char *id,
 
 /*
  * Polling behaviour of athena_wait_query(). Zero-initialize for defaults:
- * the delay starts at 5 ms and doubles (with jitter) up to 1 s.
+ * the delay starts at 5 ms and grows about 1.4x per poll (with jitter) up to 1 s.
  */
 typedef struct athena_wait_options {
     long initial_delay_ms;   /* default 5 */

@@ -3,9 +3,12 @@
  * leaves QUEUED/RUNNING.
  *
  * The delay starts small (a short query on a warm engine finishes in tens of
- * milliseconds, and the first poll should catch it) and doubles with jitter
- * up to a cap, so long queries cost few requests. QUEUED is treated exactly
- * like RUNNING: the query is alive and the overall timeout keeps counting.
+ * milliseconds, and the first poll should catch it) and grows by about 1.4x
+ * with jitter up to a cap. A gentle growth keeps the time between the
+ * query finishing and the client noticing under ~40% of the query's own
+ * time, while the cap keeps long queries at one request a second. QUEUED is
+ * treated exactly like RUNNING: the query is alive and the overall timeout
+ * keeps counting.
  */
 #include "client.h"
 
@@ -82,8 +85,9 @@ athena_status athena_wait_query(athena_client *c, const char *id, const athena_w
             if (deadline && transport_now_ms() + sleep_ms > deadline)
                 sleep_ms = (long)(deadline - transport_now_ms());
             transport_sleep_ms(sleep_ms);
-            /* Double with +-25% jitter so many waiters do not poll in step. */
-            delay = (long)(delay * (1.75 + 0.5 * transport_random(c->transport)));
+            /* Grow by 1.3x-1.5x: the jitter keeps many waiters out of step. */
+            long grown = (long)((double)delay * (1.3 + 0.2 * transport_random(c->transport)));
+            delay = grown > delay ? grown : delay + 1;
             if (delay > max_delay)
                 delay = max_delay;
             continue;
