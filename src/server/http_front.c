@@ -10,6 +10,12 @@
  * away so the client can read the error on a healthy connection; only past
  * DISCARD_LIMIT (or when the client waits for "100 Continue") is the error
  * sent at once and the connection closed.
+ *
+ * Connections are served by a small pool of threads (one per CPU), each
+ * running its own epoll loop over non-blocking sockets: a thread per
+ * connection spent a large share of the time switching between threads.
+ * Handlers therefore must not sleep: they answer from SQLite and result
+ * files, while queries run on the executor's own threads.
  */
 #include "http_front.h"
 
@@ -25,11 +31,14 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #define DISCARD_LIMIT (4 * (size_t)SRV_MAX_BODY)
 #define CONNECTION_LIMIT 256u
 #define IDLE_TIMEOUT_SECONDS 120u
 #define CONNECTION_MEMORY (64u * 1024)
+#define MIN_POOL_THREADS 2
+#define MAX_POOL_THREADS 16
 
 struct http_front {
     server *s;
@@ -279,10 +288,19 @@ static int resolve_bind(http_front *f, const char *bind, int port, char *err, si
     return 0;
 }
 
+/* One polling thread per online CPU, within [MIN_POOL_THREADS, MAX_POOL_THREADS]. */
+static unsigned pool_threads(void)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cpus < MIN_POOL_THREADS)
+        return MIN_POOL_THREADS;
+    return cpus > MAX_POOL_THREADS ? MAX_POOL_THREADS : (unsigned)cpus;
+}
+
 static struct MHD_Daemon *start_daemon(http_front *f)
 {
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                     MHD_USE_POLL;
+    /* MHD_USE_AUTO picks epoll on Linux and poll elsewhere. */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
     if (f->addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     return MHD_start_daemon(
@@ -290,6 +308,7 @@ static struct MHD_Daemon *start_daemon(http_front *f)
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&f->addr,
         MHD_OPTION_URI_LOG_CALLBACK, on_request_line, (void *)f,
         MHD_OPTION_NOTIFY_COMPLETED, on_request_done, (void *)f,
+        MHD_OPTION_THREAD_POOL_SIZE, pool_threads(),
         MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT,
         MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT_SECONDS,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,

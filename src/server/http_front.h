@@ -2,8 +2,8 @@
  * http_front.h: athena-local's HTTP front, the glue between libmicrohttpd
  * and the library-independent request/response of http.h.
  *
- * It listens on one address and port, keeps HTTP/1.1 connections alive (one
- * thread each), hands every complete request to the router (server_handle)
+ * It listens on one address and port, keeps HTTP/1.1 connections alive
+ * (served by one epoll thread per CPU), hands every complete request to the router (server_handle)
  * with its raw path and query exactly as received, its headers and its
  * bounded body, and always answers with an x-amzn-RequestId header.
  */

@@ -5,7 +5,7 @@
 #     from local_fixtures import demo_server, run_query, rows_of
 #
 #     with demo_server() as srv:              # sample data + demo tables
-#         qe = run_query(srv.client(), "SELECT count(*) FROM flights")
+#         qe = run_query(srv.client(), "SELECT count(*) FROM demo.flights")
 #
 # demo_server() lays the sample data (flights-3m.parquet, airports.csv from
 # .deps/data, fetched by scripts/setup.sh) out as DATA/s3/demo/flights/ and
