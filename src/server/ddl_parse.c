@@ -10,6 +10,8 @@
  * safe to use as engine view names.
  */
 #include "ddl_internal.h"
+#include "objects.h"
+#include "uri.h"
 #include "hive_types.h"
 #include "jsonw.h"
 
@@ -227,23 +229,23 @@ static int parse_properties(ddl_parser *p, json_t **out)
 }
 
 /* s3://bucket[/key...]: the only kind of location Athena accepts. The key
- * may not climb out of the bucket, so the data directory stays closed. */
+ * may not climb out of the bucket, so the data directory stays closed; and
+ * since S3 clients percent-decode keys, the decoded key must be just as safe
+ * ("%2e%2e" is "..", "%2f" a '/'). Control characters and backslashes are
+ * refused as well. */
 static int check_s3_location(ddl_parser *p, const ddl_token *t, const char *location)
 {
-    const char *bucket = location + 5;
-    size_t bucket_len = strcspn(bucket, "/");
-    int ok = strncmp(location, "s3://", 5) == 0 && bucket_len >= 3 && bucket_len <= 63 &&
-             isalnum((unsigned char)bucket[0]) && isalnum((unsigned char)bucket[bucket_len - 1]);
-    for (size_t i = 0; ok && i < bucket_len; i++)
-        ok = islower((unsigned char)bucket[i]) || isdigit((unsigned char)bucket[i]) ||
-             bucket[i] == '-' || bucket[i] == '.';
-    for (const char *c = bucket + bucket_len; ok && *c; c++)
+    char bucket[256], key[1100], why[160];
+    buf decoded = BUF_INIT;
+    int ok = s3_uri_split(location, bucket, sizeof bucket, key, sizeof key, why, sizeof why) == 0;
+    for (const char *c = key; ok && *c; c++)
         ok = (unsigned char)*c >= 0x20 && *c != 0x7f && *c != '\\';
-    for (const char *seg = bucket + bucket_len; ok && *seg == '/';) {
-        size_t n = strcspn(seg + 1, "/");
-        ok = !(n == 2 && strncmp(seg + 1, "..", 2) == 0) && !(n == 1 && seg[1] == '.');
-        seg += n + 1;
-    }
+    if (ok)
+        ok = buf_printf(&decoded, "s3://%s/", bucket) == 0 &&
+             uri_decode(&decoded, key, strlen(key), 0) == URI_OK &&
+             s3_uri_split(buf_str(&decoded), bucket, sizeof bucket, key, sizeof key, why,
+                          sizeof why) == 0;
+    buf_free(&decoded);
     if (ok)
         return 0;
     return fail_at(p, t, "invalid LOCATION: expected 's3://bucket/prefix/'", NULL);
