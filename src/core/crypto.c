@@ -2,7 +2,10 @@
  * crypto.c: the OpenSSL primitives declared in crypto.h.
  *
  * Everything that touches libcrypto lives here so the rest of the code never
- * includes OpenSSL headers. The void functions cannot report failure; when
+ * includes OpenSSL headers. SHA-256 and HMAC are fetched from the provider
+ * once per process: OpenSSL 3 otherwise looks them up again on every call
+ * (HMAC() and EVP_sha256() do), which cost more than the hashing itself
+ * for the short inputs of SigV4. The void functions cannot report failure; when
  * OpenSSL fails (only on allocation failure in practice) they write random
  * bytes, so a failed hash or MAC is unlikely to equal a value an attacker
  * chose. Security decisions (signature verification) use the *_checked
@@ -11,10 +14,12 @@
 #include "crypto.h"
 
 #include <limits.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +31,68 @@ static void poison(unsigned char *out, size_t n)
         memset(out, 0, n);
 }
 
-static int sha256_raw(const void *data, size_t len, unsigned char out[32])
+/* ---- algorithms fetched once ----
+ * Published with a compare-and-swap so that no lock (nor libpthread) is
+ * needed: a thread that loses the race frees its own copy. They live until
+ * the process exits. */
+
+static _Atomic(EVP_MD *) fetched_sha256;
+static _Atomic(EVP_MAC_CTX *) hmac_sha256_template; /* digest set, no key */
+
+static EVP_MD *sha256_md(void)
+{
+    EVP_MD *md = atomic_load_explicit(&fetched_sha256, memory_order_acquire);
+    if (md)
+        return md;
+    EVP_MD *fresh = EVP_MD_fetch(NULL, "SHA256", NULL);
+    if (!fresh)
+        return NULL;
+    if (atomic_compare_exchange_strong(&fetched_sha256, &md, fresh))
+        return fresh;
+    EVP_MD_free(fresh); /* another thread published first: md holds its copy */
+    return md;
+}
+
+static EVP_MAC_CTX *new_hmac_template(void)
+{
+    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+    EVP_MAC_free(mac); /* the context keeps its own reference */
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
+        OSSL_PARAM_construct_end(),
+    };
+    if (ctx && !EVP_MAC_CTX_set_params(ctx, params)) {
+        EVP_MAC_CTX_free(ctx);
+        ctx = NULL;
+    }
+    return ctx;
+}
+
+/* A fresh HMAC-SHA256 context, copied from the shared template (copying
+ * skips the algorithm and digest lookups). Free with EVP_MAC_CTX_free. */
+static EVP_MAC_CTX *new_hmac_ctx(void)
+{
+    EVP_MAC_CTX *tmpl = atomic_load_explicit(&hmac_sha256_template, memory_order_acquire);
+    if (!tmpl) {
+        EVP_MAC_CTX *fresh = new_hmac_template();
+        if (!fresh)
+            return NULL;
+        if (atomic_compare_exchange_strong(&hmac_sha256_template, &tmpl, fresh))
+            tmpl = fresh;
+        else
+            EVP_MAC_CTX_free(fresh);
+    }
+    return EVP_MAC_CTX_dup(tmpl);
+}
+
+/* ---- SHA-256 and HMAC ---- */
+
+int sha256_checked(const void *data, size_t len, unsigned char out[32])
 {
     unsigned int out_len = 0;
-    if (!EVP_Digest(data ? data : "", len, out, &out_len, EVP_sha256(), NULL) || out_len != 32)
+    EVP_MD *md = sha256_md();
+    if (!md || !EVP_Digest(data ? data : "", len, out, &out_len, md, NULL) || out_len != 32)
         return -1;
     return 0;
 }
@@ -37,7 +100,7 @@ static int sha256_raw(const void *data, size_t len, unsigned char out[32])
 int sha256_hex_checked(const void *data, size_t len, char out[SHA256_HEX_LEN + 1])
 {
     unsigned char md[32];
-    int rc = sha256_raw(data, len, md);
+    int rc = sha256_checked(data, len, md);
     if (rc == 0)
         hex_encode(md, sizeof md, out);
     else
@@ -48,7 +111,7 @@ int sha256_hex_checked(const void *data, size_t len, char out[SHA256_HEX_LEN + 1
 void sha256_hex(const void *data, size_t len, char out[SHA256_HEX_LEN + 1])
 {
     unsigned char md[32];
-    if (sha256_raw(data, len, md) != 0)
+    if (sha256_checked(data, len, md) != 0)
         poison(md, sizeof md);
     hex_encode(md, sizeof md, out);
 }
@@ -56,15 +119,15 @@ void sha256_hex(const void *data, size_t len, char out[SHA256_HEX_LEN + 1])
 int hmac_sha256_checked(const void *key, size_t key_len, const void *data, size_t len,
                         unsigned char out[32])
 {
-    unsigned int out_len = 0;
-    if (key_len > INT_MAX)
-        return -1;
+    static const unsigned char no_bytes[1];
+    size_t out_len = 0;
+    EVP_MAC_CTX *ctx = new_hmac_ctx();
     /* OpenSSL rejects a NULL key even when its length is 0. */
-    if (!HMAC(EVP_sha256(), key ? key : "", (int)key_len, data ? data : (const void *)"", len,
-              out, &out_len) ||
-        out_len != 32)
-        return -1;
-    return 0;
+    int ok = ctx && EVP_MAC_init(ctx, key ? key : no_bytes, key_len, NULL) &&
+             EVP_MAC_update(ctx, data ? data : no_bytes, len) &&
+             EVP_MAC_final(ctx, out, &out_len, 32) && out_len == 32;
+    EVP_MAC_CTX_free(ctx); /* also cleanses the keyed state */
+    return ok ? 0 : -1;
 }
 
 void hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,

@@ -28,6 +28,8 @@ void secure_free_str(char *s);
 /* Checked variants for security decisions: 0 on success, -1 if OpenSSL
  * failed (the void versions above then write random bytes instead). */
 int sha256_hex_checked(const void *data, size_t len, char out[SHA256_HEX_LEN + 1]);
+/* The 32 raw bytes of SHA-256 of data. 0 or -1. */
+int sha256_checked(const void *data, size_t len, unsigned char out[32]);
 int hmac_sha256_checked(const void *key, size_t key_len, const void *data, size_t len,
                         unsigned char out[32]);
 /* Constant-time equality of two equal-length buffers: 1 equal, 0 not. */

@@ -215,9 +215,29 @@ static int canonical_request(const sigv4_canon *in, buf *out, buf *names)
                : 0;
 }
 
-/* ---- Signing key and signature ---- */
+/* ---- Signing key, cached per thread ----
+ * The key depends only on (secret, date, region, service): a server
+ * verifying request after request from one client derives it once a day
+ * instead of running four HMACs every time. Each thread keeps a few keys,
+ * found by the SHA-256 of the secret (the secret itself is never kept);
+ * an entry is zeroed before it is reused. */
 
-static int derive_key(const char *secret, const sigv4_scope *sc, unsigned char key[32])
+#define KEY_CACHE_SLOTS 4
+#define KEY_CACHE_NAME_CAP 64
+
+typedef struct cached_key {
+    int used;
+    unsigned char secret_hash[32];
+    char date[9];
+    char region[KEY_CACHE_NAME_CAP];
+    char service[KEY_CACHE_NAME_CAP];
+    unsigned char key[32];
+} cached_key;
+
+static _Thread_local cached_key key_cache[KEY_CACHE_SLOTS];
+static _Thread_local unsigned key_cache_next;
+
+static int derive_key_uncached(const char *secret, const sigv4_scope *sc, unsigned char key[32])
 {
     const char *steps[] = {sc->date, sc->region, sc->service, "aws4_request"};
     unsigned char next[32];
@@ -235,6 +255,57 @@ static int derive_key(const char *secret, const sigv4_scope *sc, unsigned char k
     buf_free_secure(&seed);
     return rc;
 }
+
+/* A scope whose names are too long for an entry is derived every time. */
+static int cacheable_scope(const sigv4_scope *sc)
+{
+    return strlen(sc->date) == 8 && strlen(sc->region) < KEY_CACHE_NAME_CAP &&
+           strlen(sc->service) < KEY_CACHE_NAME_CAP;
+}
+
+static const cached_key *find_cached_key(const unsigned char secret_hash[32],
+                                         const sigv4_scope *sc)
+{
+    for (size_t i = 0; i < KEY_CACHE_SLOTS; i++) {
+        const cached_key *e = &key_cache[i];
+        if (e->used && const_time_eq(e->secret_hash, secret_hash, 32) &&
+            strcmp(e->date, sc->date) == 0 && strcmp(e->region, sc->region) == 0 &&
+            strcmp(e->service, sc->service) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* Takes the oldest entry (round robin), wiping what it held. */
+static void remember_key(const unsigned char secret_hash[32], const sigv4_scope *sc,
+                         const unsigned char key[32])
+{
+    cached_key *e = &key_cache[key_cache_next++ % KEY_CACHE_SLOTS];
+    secure_zero(e, sizeof *e);
+    memcpy(e->secret_hash, secret_hash, 32);
+    memcpy(e->date, sc->date, sizeof e->date);
+    strcpy(e->region, sc->region);
+    strcpy(e->service, sc->service);
+    memcpy(e->key, key, 32);
+    e->used = 1;
+}
+
+static int derive_key(const char *secret, const sigv4_scope *sc, unsigned char key[32])
+{
+    unsigned char secret_hash[32];
+    if (!cacheable_scope(sc) || sha256_checked(secret, strlen(secret), secret_hash) != 0)
+        return derive_key_uncached(secret, sc, key);
+    const cached_key *hit = find_cached_key(secret_hash, sc);
+    int rc = 0;
+    if (hit)
+        memcpy(key, hit->key, 32);
+    else if ((rc = derive_key_uncached(secret, sc, key)) == 0)
+        remember_key(secret_hash, sc, key);
+    secure_zero(secret_hash, sizeof secret_hash);
+    return rc;
+}
+
+/* ---- Signature ---- */
 
 int sigv4_sign_canonical(const sigv4_canon *in, const sigv4_scope *sc, const char *secret,
                          sigv4_signed *out, buf *names)

@@ -140,7 +140,9 @@ static void run_statement(worker *w, const json_t *qe, results_writer *writer, r
     memset(&err, 0, sizeof err);
     out->failure = engine_run(w->session, sql, database, params, n, lookup_table, s->store, &sink,
                               &out->stats, &err);
-    snprintf(out->message, sizeof out->message, "%s", err.message);
+    /* Athena's reason names the error first: "TABLE_NOT_FOUND: line 1:15: ..." */
+    snprintf(out->message, sizeof out->message, "%s%s%s", err.code, err.code[0] ? ": " : "",
+             err.message);
 }
 
 static int take_cancel_flag(worker *w)

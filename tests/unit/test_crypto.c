@@ -26,6 +26,25 @@ static void test_hashes(void)
     CHECK_STR(hex, "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
 }
 
+/* The raw digest, a key longer than a block, and many calls in a row (the
+ * algorithms are fetched once and reused). */
+static void test_raw_digest_and_long_key(void)
+{
+    unsigned char md[32];
+    char hex[SHA256_HEX_LEN + 1];
+    CHECK_INT(sha256_checked("abc", 3, md), 0);
+    hex_encode(md, sizeof md, hex);
+    CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    unsigned char key[131];
+    memset(key, 0xaa, sizeof key);
+    static const char data[] = "Test Using Larger Than Block-Size Key - Hash Key First";
+    for (int i = 0; i < 3; i++) { /* RFC 4231 case 6 */
+        CHECK_INT(hmac_sha256_checked(key, sizeof key, data, sizeof data - 1, md), 0);
+        hex_encode(md, sizeof md, hex);
+        CHECK_STR(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    }
+}
+
 static void test_compare_and_zero(void)
 {
     CHECK(const_time_eq("abcd", "abcd", 4));
@@ -65,6 +84,7 @@ static void test_uuid_v4(void)
 int main(void)
 {
     RUN(test_hashes);
+    RUN(test_raw_digest_and_long_key);
     RUN(test_compare_and_zero);
     RUN(test_uuid_v4);
     return test_summary();

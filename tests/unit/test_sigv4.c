@@ -1,7 +1,8 @@
 /*
  * test_sigv4.c: SigV4 signing against AWS's test suite (every folder of
  * tests/fixtures/sigv4/v4, header and query signing), S3 rules, session
- * tokens, verification round trips and every rejection sigv4_verify makes.
+ * tokens, verification round trips, every rejection sigv4_verify makes and
+ * the per-thread signing-key cache (keyed by secret and scope).
  * The crypto helpers underneath are tested in test_crypto.c.
  */
 #include <dirent.h>
@@ -802,6 +803,133 @@ static void test_verify_content_sha256(void)
 
 /* ---- Redaction ---- */
 
+/* ---- The per-thread signing-key cache ---- */
+
+#define DOC_SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" /* AWS's S3 example */
+#define OTHER_SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEZ"
+#define T_2013 ((time_t)1369353600) /* 2013-05-24T00:00:00Z, the S3 example's time */
+#define DAY 86400
+/* The example signed with OTHER_SECRET, and on the next day (2013-05-25),
+ * computed independently with Python's hmac and hashlib. */
+#define OTHER_SIG "cf2bc7f3e73c9a122680ff084638e99d9c222bc8da64b1724f41cff483553311"
+#define NEXT_DAY_SIG "617b808c41bf86c08dca3fe393bda31a6228139c25611b4dd8149940e44c540e"
+
+/* The signature of sts with a key derived from scratch as AWS documents it
+ * (no cache involved), in hex. */
+static void fresh_signature(const char *secret, const char *date, const char *region,
+                            const char *service, const char *sts, char out[65])
+{
+    const char *steps[] = {region, service, "aws4_request"};
+    char seed[128];
+    unsigned char key[32], next[32];
+    snprintf(seed, sizeof seed, "AWS4%s", secret);
+    hmac_sha256(seed, strlen(seed), date, strlen(date), key);
+    for (size_t i = 0; i < 3; i++) {
+        hmac_sha256(key, 32, steps[i], strlen(steps[i]), next);
+        memcpy(key, next, 32);
+    }
+    hmac_sha256(key, 32, sts, strlen(sts), next);
+    hex_encode(next, 32, out);
+}
+
+/* Signs AWS's documented S3 GET with secret at t in region; checks the
+ * signature against a fresh derivation and copies it to sig. */
+static void sign_s3_example(const char *secret, time_t t, const char *region, char sig[65])
+{
+    static const sigv4_header h[] = {{"Host", "examplebucket.s3.amazonaws.com"},
+                                     {"Range", "bytes=0-9"}};
+    sigv4_request req = {"GET", "/test.txt", NULL, h, 2, NULL, 0, NULL};
+    sigv4_params p = {"AKIAIOSFODNN7EXAMPLE", secret, NULL, region, "s3", t, 1, 0, 0, 0, 0};
+    sigv4_signed s;
+    sig[0] = '\0';
+    REQUIRE(sigv4_sign_headers(&req, &p, &s) == 0);
+    char date[9], expected[65];
+    snprintf(date, sizeof date, "%.8s", s.amz_date);
+    fresh_signature(secret, date, region, "s3", s.string_to_sign, expected);
+    CHECK_STR(s.signature, expected);
+    memcpy(sig, s.signature, 65);
+    sigv4_signed_free(&s);
+}
+
+static void test_key_cache_two_secrets_same_scope(void)
+{
+    static const char doc[] = "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41";
+    char sig[65];
+    sign_s3_example(DOC_SECRET, T_2013, "us-east-1", sig);
+    CHECK_STR(sig, doc);
+    sign_s3_example(OTHER_SECRET, T_2013, "us-east-1", sig); /* same date/region/service */
+    CHECK_STR(sig, OTHER_SIG);
+    sign_s3_example(DOC_SECRET, T_2013, "us-east-1", sig); /* both now cached */
+    CHECK_STR(sig, doc);
+    sign_s3_example(OTHER_SECRET, T_2013, "us-east-1", sig);
+    CHECK_STR(sig, OTHER_SIG);
+}
+
+static void test_key_cache_same_secret_across_dates(void)
+{
+    char first[65], sig[65];
+    sign_s3_example(DOC_SECRET, T_2013, "us-east-1", first);
+    sign_s3_example(DOC_SECRET, T_2013 + DAY, "us-east-1", sig);
+    CHECK_STR(sig, NEXT_DAY_SIG);
+    /* More dates than the cache holds, then the first again. */
+    for (int day = 2; day < 9; day++) {
+        sign_s3_example(DOC_SECRET, T_2013 + day * DAY, "us-east-1", sig);
+        CHECK(strcmp(sig, first) != 0);
+    }
+    sign_s3_example(DOC_SECRET, T_2013, "us-east-1", sig);
+    CHECK_STR(sig, first);
+    sign_s3_example(DOC_SECRET, T_2013 + DAY, "us-east-1", sig);
+    CHECK_STR(sig, NEXT_DAY_SIG);
+    /* Region names too long to cache are derived every time. */
+    char region[100];
+    memset(region, 'r', sizeof region - 1);
+    region[sizeof region - 1] = '\0';
+    sign_s3_example(DOC_SECRET, T_2013, region, sig);
+    sign_s3_example(DOC_SECRET, T_2013, "eu-west-1", sig);
+}
+
+/* Two access keys with their own secrets. */
+static int lookup_two_keys(void *user_data, const char *access_key_id, char *secret, size_t cap)
+{
+    (void)user_data;
+    const char *s = strcmp(access_key_id, "AKIDFIRST") == 0    ? DOC_SECRET
+                    : strcmp(access_key_id, "AKIDSECOND") == 0 ? OTHER_SECRET
+                                                               : NULL;
+    if (!s)
+        return -1;
+    snprintf(secret, cap, "%s", s);
+    return 0;
+}
+
+/* Signs the Athena request as akid with secret and verifies it. */
+static sigv4_verdict sign_and_verify(const char *akid, const char *secret)
+{
+    sigv4_request req = athena_request();
+    sigv4_params p = params_at(T_2015);
+    p.access_key_id = akid;
+    p.secret_access_key = secret;
+    sigv4_signed s;
+    if (sigv4_sign_headers(&req, &p, &s) != 0)
+        return SIGV4_INTERNAL;
+    wire_request w;
+    to_wire(&w, &req, &s, 0);
+    sigv4_verified v;
+    sigv4_verdict r = sigv4_verify(&w.req, 0, T_2015, lookup_two_keys, NULL, &v);
+    sigv4_signed_free(&s);
+    return r;
+}
+
+static void test_key_cache_verifies_each_secret(void)
+{
+    for (int round = 0; round < 2; round++) {
+        CHECK_INT(sign_and_verify("AKIDFIRST", DOC_SECRET), SIGV4_OK);
+        CHECK_INT(sign_and_verify("AKIDSECOND", OTHER_SECRET), SIGV4_OK);
+        /* The other key's secret, with both keys cached for this scope. */
+        CHECK_INT(sign_and_verify("AKIDFIRST", OTHER_SECRET), SIGV4_MISMATCH);
+        CHECK_INT(sign_and_verify("AKIDSECOND", DOC_SECRET), SIGV4_MISMATCH);
+    }
+}
+
 static void test_redact_authorization(void)
 {
     char *r = sigv4_redact_authorization(
@@ -839,6 +967,9 @@ int main(void)
     RUN(test_verify_missing_auth);
     RUN(test_verify_presigned_limits);
     RUN(test_verify_content_sha256);
+    RUN(test_key_cache_two_secrets_same_scope);
+    RUN(test_key_cache_same_secret_across_dates);
+    RUN(test_key_cache_verifies_each_secret);
     RUN(test_redact_authorization);
     return test_summary();
 }
