@@ -110,7 +110,7 @@ static size_t query_parameters(const json_t *qe, const char **out, size_t cap)
 
 typedef struct run_outcome {
     engine_failure failure;
-    char message[2048];
+    char message[2200];     /* room for "CODE: " + the engine's message */
     engine_stats stats;
 } run_outcome;
 
