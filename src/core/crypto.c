@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,12 +33,23 @@ static void poison(unsigned char *out, size_t n)
 }
 
 /* ---- algorithms fetched once ----
- * Published with a compare-and-swap so that no lock (nor libpthread) is
- * needed: a thread that loses the race frees its own copy. They live until
- * the process exits. */
+ * Published with a compare-and-swap: a thread that loses the race frees its
+ * own copy, and a failed fetch is simply tried again next time. The winner
+ * registers their release at exit, which runs before OpenSSL's own cleanup
+ * (registered earlier, by the fetch itself) so that it can free everything. */
 
 static _Atomic(EVP_MD *) fetched_sha256;
 static _Atomic(EVP_MAC_CTX *) hmac_sha256_template; /* digest set, no key */
+
+static void release_sha256(void)
+{
+    EVP_MD_free(atomic_exchange(&fetched_sha256, NULL));
+}
+
+static void release_hmac_template(void)
+{
+    EVP_MAC_CTX_free(atomic_exchange(&hmac_sha256_template, NULL));
+}
 
 static EVP_MD *sha256_md(void)
 {
@@ -47,8 +59,10 @@ static EVP_MD *sha256_md(void)
     EVP_MD *fresh = EVP_MD_fetch(NULL, "SHA256", NULL);
     if (!fresh)
         return NULL;
-    if (atomic_compare_exchange_strong(&fetched_sha256, &md, fresh))
+    if (atomic_compare_exchange_strong(&fetched_sha256, &md, fresh)) {
+        atexit(release_sha256);
         return fresh;
+    }
     EVP_MD_free(fresh); /* another thread published first: md holds its copy */
     return md;
 }
@@ -78,10 +92,12 @@ static EVP_MAC_CTX *new_hmac_ctx(void)
         EVP_MAC_CTX *fresh = new_hmac_template();
         if (!fresh)
             return NULL;
-        if (atomic_compare_exchange_strong(&hmac_sha256_template, &tmpl, fresh))
+        if (atomic_compare_exchange_strong(&hmac_sha256_template, &tmpl, fresh)) {
+            atexit(release_hmac_template);
             tmpl = fresh;
-        else
+        } else {
             EVP_MAC_CTX_free(fresh);
+        }
     }
     return EVP_MAC_CTX_dup(tmpl);
 }
@@ -160,19 +176,65 @@ int random_bytes(void *out, size_t n)
     return 0;
 }
 
+/* ---- UUIDs ----
+ * athena-local makes one for every request (its x-amzn-RequestId), and one
+ * RAND_bytes call costs more than all the hashing of a small request. UUIDs
+ * are identifiers, not keys, so their random bytes come from a per-thread
+ * pool filled for 32 UUIDs at a time. A forked child empties the pool it
+ * inherited (its only thread is the one that forked), so it never repeats
+ * its parent's UUIDs; where that cannot be arranged there is no pool. */
+
+#define UUID_POOL_BYTES 512
+
+static _Thread_local unsigned char uuid_pool[UUID_POOL_BYTES];
+static _Thread_local size_t uuid_pool_left;
+static pthread_once_t uuid_atfork_once = PTHREAD_ONCE_INIT;
+static int uuid_pool_usable;
+
+static void empty_uuid_pool_in_child(void)
+{
+    uuid_pool_left = 0;
+}
+
+static void register_uuid_atfork(void)
+{
+    uuid_pool_usable = pthread_atfork(NULL, NULL, empty_uuid_pool_in_child) == 0;
+}
+
+static int uuid_random(unsigned char b[16])
+{
+    if (pthread_once(&uuid_atfork_once, register_uuid_atfork) != 0 || !uuid_pool_usable)
+        return random_bytes(b, 16);
+    if (uuid_pool_left < 16) {
+        if (random_bytes(uuid_pool, sizeof uuid_pool) != 0)
+            return -1;
+        uuid_pool_left = sizeof uuid_pool;
+    }
+    uuid_pool_left -= 16;
+    memcpy(b, uuid_pool + uuid_pool_left, 16);
+    secure_zero(uuid_pool + uuid_pool_left, 16); /* each byte serves once */
+    return 0;
+}
+
 int uuid_v4(char out[37])
 {
+    static const int group_bytes[] = {4, 2, 2, 2, 6};
     unsigned char b[16];
-    if (random_bytes(b, sizeof b) != 0) {
+    if (uuid_random(b) != 0) {
         out[0] = '\0';
         return -1;
     }
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-    snprintf(out, 37,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
-             b[12], b[13], b[14], b[15]);
+    char *p = out;
+    const unsigned char *in = b;
+    for (size_t i = 0; i < sizeof group_bytes / sizeof *group_bytes; i++) {
+        if (i > 0)
+            *p++ = '-';
+        hex_encode(in, (size_t)group_bytes[i], p); /* NUL-terminates, overwritten */
+        p += 2 * group_bytes[i];
+        in += group_bytes[i];
+    }
     return 0;
 }
 

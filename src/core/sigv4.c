@@ -42,9 +42,13 @@ static int scope_from_time(time_t t, const char *region, const char *service, si
     return 0;
 }
 
+/* DATE/REGION/SERVICE/aws4_request. (Appends rather than buf_printf: this
+ * and the canonical headers are built for every request verified.) */
 static int put_scope(buf *out, const sigv4_scope *sc)
 {
-    return buf_printf(out, "%s/%s/%s/aws4_request", sc->date, sc->region, sc->service);
+    int rc = buf_puts(out, sc->date) || buf_putc(out, '/') || buf_puts(out, sc->region) ||
+             buf_putc(out, '/') || buf_puts(out, sc->service) || buf_puts(out, "/aws4_request");
+    return rc ? -1 : 0;
 }
 
 /* ---- Canonical request ---- */
@@ -106,14 +110,19 @@ static int is_lws(char c)
 static int put_header_value(buf *out, const char *v)
 {
     int gap = 0;
-    for (; *v; v++) {
-        if (is_lws(*v)) {
+    while (*v) {
+        size_t run = 0;
+        while (v[run] && !is_lws(v[run]))
+            run++;
+        if (run == 0) {
             gap = 1;
+            v++;
             continue;
         }
-        if ((gap && out->len > 0 && buf_putc(out, ' ') != 0) || buf_putc(out, *v) != 0)
+        if ((gap && out->len > 0 && buf_putc(out, ' ') != 0) || buf_append(out, v, run) != 0)
             return -1;
         gap = 0;
+        v += run;
     }
     return 0;
 }
@@ -192,7 +201,8 @@ static int put_headers(const sigv4_canon *in, buf *block, buf *names)
             continue;
         }
         rc = (i > 0 && (buf_putc(block, '\n') || buf_putc(names, ';'))) ||
-             buf_printf(block, "%s:%s", h[i].name, buf_str(&h[i].value)) ||
+             buf_puts(block, h[i].name) || buf_putc(block, ':') ||
+             buf_append(block, buf_str(&h[i].value), h[i].value.len) ||
              buf_puts(names, h[i].name);
     }
     if (rc == 0 && n > 0)
@@ -315,8 +325,9 @@ int sigv4_sign_canonical(const sigv4_canon *in, const sigv4_scope *sc, const cha
     unsigned char key[32], mac[32];
     int rc = canonical_request(in, &creq, names) ||
              sha256_hex_checked(buf_str(&creq), creq.len, creq_hash) ||
-             buf_printf(&sts, SIGV4_ALGORITHM "\n%s\n", sc->amz_date) || put_scope(&sts, sc) ||
-             buf_printf(&sts, "\n%s", creq_hash) || derive_key(secret, sc, key) ||
+             buf_puts(&sts, SIGV4_ALGORITHM "\n") || buf_puts(&sts, sc->amz_date) ||
+             buf_putc(&sts, '\n') || put_scope(&sts, sc) || buf_putc(&sts, '\n') ||
+             buf_puts(&sts, creq_hash) || derive_key(secret, sc, key) ||
              hmac_sha256_checked(key, sizeof key, buf_str(&sts), sts.len, mac);
     if (rc == 0) {
         hex_encode(mac, sizeof mac, out->signature);

@@ -20,7 +20,38 @@
 #include "sigv4_internal.h"
 #include "uri.h"
 
-/* Parses YYYYMMDDTHHMMSSZ strictly (no impossible dates). 0 or -1. */
+/* Days from 1970-01-01 to year-month-day in the proleptic Gregorian
+ * calendar (H. Hinnant's days_from_civil). Plain arithmetic: timegm and
+ * gmtime_r take the C library's time-zone lock, which every verifying
+ * thread would queue on. */
+static long days_from_civil(long year, int month, int day)
+{
+    year -= month <= 2;
+    long era = (year >= 0 ? year : year - 399) / 400;
+    long year_of_era = year - era * 400;
+    long day_of_year = (153L * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+    long day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    return era * 146097 + day_of_era - 719468;
+}
+
+static int days_in_month(int year, int month)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return days[month - 1] + (month == 2 && leap);
+}
+
+/* The number written by n ASCII digits. */
+static int digits_value(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+/* Parses YYYYMMDDTHHMMSSZ strictly: no impossible dates (20150230), no
+ * leap second, no year before 1000. 0 or -1. */
 static int parse_amz_date(const char *s, time_t *out)
 {
     if (strlen(s) != 16 || s[8] != 'T' || s[15] != 'Z')
@@ -28,18 +59,14 @@ static int parse_amz_date(const char *s, time_t *out)
     for (int i = 0; i < 15; i++)
         if (i != 8 && !isdigit((unsigned char)s[i]))
             return -1;
-    struct tm tm = {0};
-    if (sscanf(s, "%4d%2d%2dT%2d%2d%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-               &tm.tm_min, &tm.tm_sec) != 6)
+    int year = digits_value(s, 4), month = digits_value(s + 4, 2), day = digits_value(s + 6, 2);
+    int hour = digits_value(s + 9, 2), minute = digits_value(s + 11, 2);
+    int second = digits_value(s + 13, 2);
+    if (year < 1000 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) ||
+        hour > 23 || minute > 59 || second > 59)
         return -1;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    time_t t = timegm(&tm);
-    char again[17];
-    /* timegm silently fixes 20150230; formatting it back exposes that. */
-    if (t == (time_t)-1 || sigv4_format_date(t, again) != 0 || strcmp(again, s) != 0)
-        return -1;
-    *out = t;
+    *out = (time_t)days_from_civil(year, month, day) * 86400 + hour * 3600L + minute * 60L +
+           second;
     return 0;
 }
 

@@ -3,9 +3,10 @@
  * and the library-independent request/response of http.h.
  *
  * It listens on one address and port, keeps HTTP/1.1 connections alive
- * (served by one epoll thread per CPU), hands every complete request to the router (server_handle)
- * with its raw path and query exactly as received, its headers and its
- * bounded body, and always answers with an x-amzn-RequestId header.
+ * (served by a pool of one thread per CPU), hands every complete request
+ * to the router (server_handle) with its raw path and query exactly as
+ * received, its headers and its bounded body, and always answers with an
+ * x-amzn-RequestId header.
  */
 #ifndef ATHENA_SERVER_HTTP_FRONT_H
 #define ATHENA_SERVER_HTTP_FRONT_H

@@ -1,9 +1,12 @@
 /*
  * test_crypto.c: the OpenSSL wrappers of crypto.h: SHA-256 and HMAC against
- * known vectors, constant-time comparison, zeroing, randomness and UUIDs.
+ * known vectors, constant-time comparison, zeroing, randomness and UUIDs
+ * (including across a refill of their per-thread pool and a fork).
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "crypto.h"
 #include "test.h"
@@ -81,11 +84,51 @@ static void test_uuid_v4(void)
     CHECK(memcmp(r, zero, sizeof r) != 0);
 }
 
+/* More UUIDs than one refill of the per-thread pool: all valid, all distinct. */
+static void test_uuid_v4_many(void)
+{
+    enum { COUNT = 100 };
+    static char ids[COUNT][37];
+    for (int i = 0; i < COUNT; i++) {
+        REQUIRE(uuid_v4(ids[i]) == 0);
+        CHECK(is_uuid_v4(ids[i]));
+        for (int j = 0; j < i; j++)
+            CHECK(strcmp(ids[i], ids[j]) != 0);
+    }
+}
+
+/* A forked child must not hand out the UUIDs its parent is about to. */
+static void test_uuid_v4_after_fork(void)
+{
+    char before[37], parent[37], child[37] = "";
+    REQUIRE(uuid_v4(before) == 0); /* the pool now holds bytes to inherit */
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        char id[37];
+        int ok = uuid_v4(id) == 0 && write(fds[1], id, sizeof id) == (ssize_t)sizeof id;
+        _exit(ok ? 0 : 1);
+    }
+    close(fds[1]);
+    CHECK(read(fds[0], child, sizeof child) == (ssize_t)sizeof child);
+    close(fds[0]);
+    int status = 0;
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    REQUIRE(uuid_v4(parent) == 0);
+    CHECK(is_uuid_v4(child));
+    CHECK(strcmp(child, parent) != 0);
+    CHECK(strcmp(child, before) != 0);
+}
+
 int main(void)
 {
     RUN(test_hashes);
     RUN(test_raw_digest_and_long_key);
     RUN(test_compare_and_zero);
     RUN(test_uuid_v4);
+    RUN(test_uuid_v4_many);
+    RUN(test_uuid_v4_after_fork);
     return test_summary();
 }

@@ -740,6 +740,48 @@ static void test_verify_malformed_authorization(void)
     CHECK_STR(v.message, "'Host' must be a 'SignedHeader' in the AWS Authorization.");
 }
 
+/* Verifies the Athena request dated amz_date (credential scope to match)
+ * at now; the signature is wrong, so a date that parses ends in MISMATCH. */
+static sigv4_verdict verify_dated(const char *amz_date, time_t now, sigv4_verified *v)
+{
+    char auth[256];
+    snprintf(auth, sizeof auth,
+             "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/%.8s/us-east-1/athena/aws4_request, "
+             "SignedHeaders=host;x-amz-date, Signature=00",
+             amz_date);
+    sigv4_header h[5] = {athena_headers[0], athena_headers[1], athena_headers[2],
+                         {"X-Amz-Date", amz_date}, {"Authorization", auth}};
+    sigv4_request req = athena_request();
+    req.headers = h;
+    req.header_count = 5;
+    return verify_at(&req, 0, now, v);
+}
+
+static void test_verify_amz_date_forms(void)
+{
+    static const char *const impossible[] = {
+        "20150230T000000Z", "20150229T000000Z", "21000229T000000Z", "20151301T000000Z",
+        "20150001T000000Z", "20150800T000000Z", "20150431T000000Z", "20150830T240000Z",
+        "20150830T236000Z", "20150830T235960Z", "09990101T000000Z", "20150830T12360OZ",
+    };
+    sigv4_verified v;
+    for (size_t i = 0; i < sizeof impossible / sizeof *impossible; i++) {
+        CHECK_INT(verify_dated(impossible[i], T_2015, &v), SIGV4_INCOMPLETE);
+        CHECK_STR(v.message, "X-Amz-Date must be in the ISO8601 Long Format "
+                             "\"yyyyMMdd'T'HHmmss'Z'\".");
+    }
+    /* Leap days convert to the exact second: 900 s of skew pass, 901 do not. */
+    const time_t leap_2016 = 1456704000, leap_2000_end = 951868799;
+    CHECK_INT(verify_dated("20160229T000000Z", leap_2016 + 900, &v), SIGV4_MISMATCH);
+    CHECK_INT(verify_dated("20160229T000000Z", leap_2016 + 901, &v), SIGV4_SKEW);
+    CHECK_INT(verify_dated("20000229T235959Z", leap_2000_end - 900, &v), SIGV4_MISMATCH);
+    CHECK_INT(verify_dated("20000229T235959Z", leap_2000_end - 901, &v), SIGV4_SKEW);
+    CHECK_INT(verify_dated("20150830T123600Z", T_2015, &v), SIGV4_MISMATCH);
+    CHECK_INT(verify_dated("20151231T235959Z", T_2015, &v), SIGV4_SKEW);
+    CHECK_STR(v.message, "Signature not yet current: 20151231T235959Z is still later than "
+                         "20150830T125100Z (20150830T123600Z + 15 min.)");
+}
+
 static void test_verify_missing_auth(void)
 {
     sigv4_verified v;
@@ -964,6 +1006,7 @@ int main(void)
     RUN(test_verify_unknown_key);
     RUN(test_verify_skew);
     RUN(test_verify_malformed_authorization);
+    RUN(test_verify_amz_date_forms);
     RUN(test_verify_missing_auth);
     RUN(test_verify_presigned_limits);
     RUN(test_verify_content_sha256);
