@@ -163,8 +163,12 @@ static athena_status prepare(transport *t, const transport_request *req, prepare
         return error_set(err, ATHENA_E_CONFIG, "no endpoint for %s",
                          service_signing_name(req->service));
     char base[1024];
-    if (split_endpoint(endpoint, p->host, sizeof p->host, base, sizeof base) != 0)
+    const char *prefix = req->host_prefix ? req->host_prefix : "";
+    size_t plen = strlen(prefix);
+    if (plen >= sizeof p->host ||
+        split_endpoint(endpoint, p->host + plen, sizeof p->host - plen, base, sizeof base) != 0)
         return error_set(err, ATHENA_E_CONFIG, "invalid endpoint URL: %s", endpoint);
+    memcpy(p->host, prefix, plen);
     snprintf(p->path, sizeof p->path, "%s%s", base, req->path ? req->path : "/");
     size_t scheme_len = (size_t)(strstr(endpoint, "://") - endpoint) + 3;
     snprintf(p->url, sizeof p->url, "%.*s%s%s%s%s", (int)scheme_len, endpoint, p->host, p->path,
@@ -279,7 +283,7 @@ athena_status transport_json_call(transport *t, athena_service service, const ch
     http_header headers[] = {{"Content-Type", "application/x-amz-json-1.1"},
                              {"X-Amz-Target", target}};
     transport_request req = {service, "POST", "/", NULL, headers, 2, body, strlen(body),
-                             idempotent, target};
+                             idempotent, target, NULL};
     http_response resp = {0};
     athena_status st = transport_send(t, &req, &resp, err);
     free(body);

@@ -34,6 +34,8 @@ typedef struct transport_request {
     size_t body_len;
     int idempotent;             /* may be retried */
     const char *label;          /* for the debug log, e.g. "AmazonAthena.GetQueryExecution" */
+    const char *host_prefix;    /* prepended to the endpoint's host, e.g. "bucket." for S3
+                                   virtual-hosted requests; NULL: none */
 } transport_request;
 
 transport *transport_new(const athena_config *config, athena_error *err);
