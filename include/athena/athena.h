@@ -388,4 +388,8 @@ ATHENA_API athena_status athena_results_get_timestamp(const athena_results *resu
 #ifdef __cplusplus
 }
 #endif
+
+/* The catalog API (Glue, S3 listings, metadata cache). */
+#include "athena/catalog.h"
+
 #endif /* ATHENA_ATHENA_H */

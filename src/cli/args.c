@@ -39,6 +39,8 @@ static const flag flags[] = {
     {"-h", FLAG_SWITCH, OPT(help)},
     {"-f", FLAG_STRING, OPT(file)},
     {"--file", FLAG_STRING, OPT(file)},
+    {"--like", FLAG_STRING, OPT(like)},
+    {"--where", FLAG_STRING, OPT(where)},
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -148,6 +150,10 @@ void cli_print_usage(FILE *out)
           "  status ID                   show a query's state and statistics\n"
           "  cancel ID                   stop a running query\n"
           "  history                     list recent queries of the workgroup\n"
+          "  databases                   list the Glue databases\n"
+          "  tables [DB] [--like PAT]    list a database's tables\n"
+          "  describe [DB.]TABLE         show a table's columns, partition keys and storage\n"
+          "  partitions [DB.]TABLE       list a table's partitions (--where EXPR filters)\n"
           "  version                     print version information\n"
           "\n"
           "Options (before or after the command):\n"
@@ -194,6 +200,33 @@ static const command_help helps[] = {
     {"history", "Usage: athena history [options]\n\n"
                 "Lists the workgroup's recent queries, newest first (ListQueryExecutions and\n"
                 "BatchGetQueryExecution). --max-rows limits how many (default 50).\n"},
+    {"databases", "Usage: athena databases [options]\n\n"
+                  "Lists the Glue Data Catalog's databases (GetDatabases): database_name,\n"
+                  "description, location_uri. --max-rows limits how many.\n"
+                  "Without glue:GetDatabases, shows the configured database (--database or\n"
+                  "athena_database) after checking it with glue:GetDatabase, and says which\n"
+                  "permission would allow listing; with none configured, exits 4.\n"},
+    {"tables", "Usage: athena tables [options] [DATABASE] [--like PATTERN]\n\n"
+               "Lists a database's tables (GetTables): table_name, table_type, location,\n"
+               "partition_keys. DATABASE defaults to --database / athena_database.\n"
+               "--like PATTERN keeps names matching Glue's pattern, case-insensitively:\n"
+               "'*' any characters, '.' one character, '|' alternatives ('sales_*|orders').\n"
+               "Without glue:GetTables, lists the tables named in the profile's\n"
+               "athena_tables (e.g. 'athena_tables = orders, sales.items'; bare names\n"
+               "belong to athena_database) after checking each with glue:GetTable, and\n"
+               "says which permission would allow listing; with none configured, exits 4.\n"},
+    {"describe", "Usage: athena describe [options] [DATABASE.]TABLE\n\n"
+                 "Shows a table (GetTable) as rows of section, name, value, comment:\n"
+                 "  column / partition_key   name, type, comment\n"
+                 "  table                    location, input_format, output_format,\n"
+                 "                           serde_library, table_type, ...\n"
+                 "  serde_parameter          the SerDe's parameters\n"
+                 "  table_parameter          the table's parameters\n"
+                 "DATABASE defaults to --database / athena_database.\n"},
+    {"partitions", "Usage: athena partitions [options] [DATABASE.]TABLE [--where EXPR]\n\n"
+                   "Lists a table's partitions (GetPartitions): one column per partition\n"
+                   "key, then location. --where EXPR is Glue's partition filter, e.g.\n"
+                   "\"year = '2024' AND month >= '06'\". --max-rows limits how many.\n"},
     {"version", "Usage: athena version\n\nPrints the tool, library and libcurl versions.\n"},
 };
 

@@ -44,6 +44,8 @@ typedef struct cli_options {
     int help;
     /* command-specific */
     const char *file;            /* query -f FILE */
+    const char *like;            /* tables --like PATTERN */
+    const char *where;           /* partitions --where EXPR */
     const char *command;
     const char *args[CLI_MAX_ARGS];
     size_t arg_count;
@@ -101,5 +103,10 @@ int cmd_results(cli_session *s);
 int cmd_status(cli_session *s);
 int cmd_cancel(cli_session *s);
 int cmd_history(cli_session *s);
+/* Schema discovery (cmd_catalog.c). */
+int cmd_databases(cli_session *s);
+int cmd_tables(cli_session *s);
+int cmd_describe(cli_session *s);
+int cmd_partitions(cli_session *s);
 
 #endif

@@ -21,6 +21,8 @@ typedef struct command {
 static const command commands[] = {
     {"query", cmd_query},     {"results", cmd_results}, {"status", cmd_status},
     {"cancel", cmd_cancel},   {"history", cmd_history},
+    {"databases", cmd_databases}, {"tables", cmd_tables}, {"describe", cmd_describe},
+    {"partitions", cmd_partitions},
 };
 
 static int print_version(void)

@@ -6,6 +6,7 @@
 #include "client.h"
 
 #include "crypto.h"
+#include "metadata_cache.h"
 
 #include <curl/curl.h>
 #include <stdlib.h>
@@ -48,6 +49,7 @@ void athena_client_destroy(athena_client *c)
     if (!c)
         return;
     transport_free(c->transport);
+    metadata_cache_free(c->metadata_cache);
     free(c);
 }
 

@@ -10,10 +10,13 @@
 
 #include <jansson.h>
 
+struct metadata_cache;
+
 struct athena_client {
     const athena_config *config;
     transport *transport;
     athena_error error;
+    struct metadata_cache *metadata_cache; /* Glue answers; glue.c creates it on first use */
 };
 
 /* Calls AmazonAthena.<operation>, consuming request (NULL means out of

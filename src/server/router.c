@@ -6,9 +6,9 @@
  *   form-encoded POST (Action=...)        -> IAM / STS query protocol
  *   anything else                          -> S3 (REST paths)
  *
- * Only Athena is served today; the other protocols still authenticate and
- * answer with the error their clients understand, so a misdirected SDK call
- * gets a readable AWS error instead of a parse failure.
+ * Athena and Glue are served as JSON services, S3 by s3_api.c; the query
+ * protocol (IAM, STS) still authenticates and answers with the error its
+ * clients understand, so a misdirected SDK call gets a readable AWS error.
  */
 #include "auth.h"
 #include "http_front.h"
@@ -33,6 +33,7 @@ typedef struct json_service {
 
 static const json_service JSON_SERVICES[] = {
     {"AmazonAthena", "athena", athena_api_handle},
+    {"AWSGlue", "glue", glue_api_handle},
 };
 
 #define MAX_OPERATION_NAME 64

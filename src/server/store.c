@@ -53,6 +53,16 @@ static const char *const migrations[] = {
     "CREATE TABLE settings ("
     "  \"key\" TEXT PRIMARY KEY NOT NULL,"
     "  value TEXT NOT NULL);",
+    /* 2: Glue partitions, going with their table. IF NOT EXISTS: a data dir
+     * whose user_version was lowered by hand can run this step again. */
+    "CREATE TABLE IF NOT EXISTS partitions ("
+    "  \"database\" TEXT NOT NULL,"
+    "  \"table\"    TEXT NOT NULL,"
+    "  values_key TEXT NOT NULL,"
+    "  doc        TEXT NOT NULL,"
+    "  PRIMARY KEY (\"database\", \"table\", values_key),"
+    "  FOREIGN KEY (\"database\", \"table\") REFERENCES tables(\"database\", name)"
+    "    ON DELETE CASCADE);",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

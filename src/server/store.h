@@ -53,6 +53,37 @@ json_t *store_table_get(store *st, const char *database, const char *name);
 json_t *store_table_list(store *st, const char *database);             /* array, sorted by name */
 store_status store_table_delete(store *st, const char *database, const char *name);
 
+/* ==== catalog: partitions (store_partitions.c) ====
+ * Glue Partition shape: Values, DatabaseName, TableName, StorageDescriptor,
+ * Parameters, CreationTime, LastAccessTime, CatalogId. A partition is keyed
+ * by its table and its Values; the stored DatabaseName and TableName are
+ * always the (lower-case) keys. Partitions go with their table (and so with
+ * their database) when it is deleted. */
+
+/* The canonical key of partition values: the compact JSON text of the array
+ * of strings (malloc'd), or NULL when values is not an array of strings
+ * without embedded NUL. */
+char *store_partition_values_key(const json_t *values);
+/* STORE_NOT_FOUND when the table does not exist, STORE_EXISTS when a
+ * partition with the same Values does, STORE_ERROR (errmsg) when the
+ * document has no valid Values. */
+store_status store_partition_create(store *st, const char *database, const char *table,
+                                    json_t *partition);
+/* Replaces the partition with these values by partition, whose Values may
+ * differ (a rename): STORE_NOT_FOUND, or STORE_EXISTS when the new Values
+ * belong to another partition. */
+store_status store_partition_update(store *st, const char *database, const char *table,
+                                    const json_t *values, json_t *partition);
+json_t *store_partition_get(store *st, const char *database, const char *table,
+                            const json_t *values);
+/* The table's partitions in key order, starting after after_key (a key
+ * from store_partition_values_key; NULL: from the first), at most limit of
+ * them (0: all). An empty array for a missing table; NULL on failure. */
+json_t *store_partition_list(store *st, const char *database, const char *table,
+                             const char *after_key, size_t limit);
+store_status store_partition_delete(store *st, const char *database, const char *table,
+                                    const json_t *values);
+
 /* ---- workgroups (Athena WorkGroup shape) ---- */
 store_status store_workgroup_create(store *st, json_t *workgroup);
 store_status store_workgroup_update(store *st, const char *name, json_t *workgroup);
