@@ -12,6 +12,7 @@
 #include "buf.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define SRV_MAX_BODY (16u * 1024 * 1024)  /* larger bodies get 413 / an AWS error */
 
@@ -41,12 +42,26 @@ typedef struct srv_request {
     srv_caller caller;
 } srv_request;
 
+/* A response body read from a file rather than memory (S3 GetObject of a
+ * large object): length bytes of fd from offset. */
+typedef struct srv_file_body {
+    int fd;
+    uint64_t offset;
+    uint64_t length;
+} srv_file_body;
+
 typedef struct srv_response {
     int status;
     const char *content_type;     /* static string */
     buf body;
-    srv_header extra[8];          /* additional headers (owned strings) */
+    srv_header extra[32];         /* additional headers (owned strings); S3 objects carry
+                                   * their stored headers and x-amz-meta-* */
     size_t extra_count;
+    /* When has_file is set, file is the body instead of `body`, and the
+     * response owns file.fd: the front sends it without reading it into
+     * memory and closes it (a HEAD response gets its Content-Length). */
+    int has_file;
+    srv_file_body file;
 } srv_response;
 
 /* Case-insensitive header lookup; NULL if absent. */

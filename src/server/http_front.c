@@ -166,14 +166,32 @@ static int add_headers(struct MHD_Response *r, const srv_response *resp, const c
     return ok ? 0 : -1;
 }
 
+/* A file body (http.h): sent by libmicrohttpd straight from the file
+ * (sendfile where it can), never read into memory; it closes the fd. */
+static struct MHD_Response *file_response(srv_response *resp)
+{
+    int fd = resp->file.fd;
+    resp->has_file = 0;
+    if (resp->file.length == 0) {
+        close(fd);
+        return MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    }
+    struct MHD_Response *r =
+        MHD_create_response_from_fd_at_offset64(resp->file.length, fd, resp->file.offset);
+    if (!r)
+        close(fd);
+    return r;
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *connection, srv_response *resp,
                                      const char *request_id, int close_connection)
 {
     size_t len = resp->body.len;
-    char *data = len ? buf_detach(&resp->body) : NULL;
+    char *data = len && !resp->has_file ? buf_detach(&resp->body) : NULL;
     struct MHD_Response *r =
-        data ? MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE)
-             : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        resp->has_file ? file_response(resp)
+        : data         ? MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE)
+                       : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     if (!r) {
         free(data);
         return MHD_NO;

@@ -170,8 +170,7 @@ static void handle_s3(server *s, srv_request *req, srv_response *resp)
 {
     if (auth_verify(s, req, AUTH_PROTOCOL_S3, "s3", NULL, resp) != 0)
         return;
-    auth_write_error(AUTH_PROTOCOL_S3, req, resp, 501, "NotImplemented",
-                     "athena-local does not serve S3 requests yet.");
+    s3_api_handle(s, req, resp);
 }
 
 void server_handle(server *s, srv_request *req, srv_response *resp)

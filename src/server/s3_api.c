@@ -27,11 +27,35 @@
 /* Sub-resources of S3 that athena-local does not implement: a request for
  * one gets NotImplemented rather than being mistaken for a plain GET/PUT. */
 static const char *const UNSUPPORTED_SUBRESOURCES[] = {
-    "accelerate", "acl", "analytics", "attributes", "cors", "encryption",
-    "intelligent-tiering", "inventory", "legal-hold", "lifecycle", "logging", "metadataTable",
-    "metrics", "notification", "object-lock", "ownershipControls", "policy", "policyStatus",
-    "publicAccessBlock", "replication", "requestPayment", "restore", "retention", "select",
-    "session", "torrent", "uploads", "versions", "website",
+    "accelerate",
+    "acl",
+    "analytics",
+    "attributes",
+    "cors",
+    "encryption",
+    "intelligent-tiering",
+    "inventory",
+    "legal-hold",
+    "lifecycle",
+    "logging",
+    "metadataTable",
+    "metrics",
+    "notification",
+    "object-lock",
+    "ownershipControls",
+    "policy",
+    "policyStatus",
+    "publicAccessBlock",
+    "replication",
+    "requestPayment",
+    "restore",
+    "retention",
+    "select",
+    "session",
+    "torrent",
+    "uploads",
+    "versions",
+    "website",
 };
 
 /* ---- errors and response helpers ---- */
@@ -124,7 +148,7 @@ void s3_iso_date(const struct timespec *t, char out[40])
     char base[32];
     if (!gmtime_r(&sec, &tm) || strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
         snprintf(base, sizeof base, "1970-01-01T00:00:00");
-    snprintf(out, 40, "%s.%03ldZ", base, (long)(t->tv_nsec / 1000000));
+    snprintf(out, 40, "%.19s.%03dZ", base, (int)(t->tv_nsec / 1000000 % 1000));
 }
 
 void s3_owner_id(const server *s, char out[65])
@@ -193,12 +217,12 @@ static int decode_key(s3_request *r, const char *raw)
 {
     buf out = BUF_INIT;
     int rc = uri_decode(&out, raw, strlen(raw), 0);
-    if (rc == URI_NOMEM) {
-        s3_error_oom(r);
-        return -1;
-    }
-    if (rc == URI_MALFORMED) {
-        s3_error(r, 400, "InvalidURI", "Couldn't parse the specified URI.");
+    if (rc == URI_NOMEM || rc == URI_MALFORMED) {
+        buf_free(&out);
+        if (rc == URI_NOMEM)
+            s3_error_oom(r);
+        else
+            s3_error(r, 400, "InvalidURI", "Couldn't parse the specified URI.");
         return -1;
     }
     size_t len = out.len;
@@ -266,7 +290,8 @@ static int is_method(const s3_request *r, const char *method)
 
 static void method_not_allowed(s3_request *r)
 {
-    s3_error(r, 405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
+    s3_error(r, 405, "MethodNotAllowed",
+             "The specified method is not allowed against this resource.");
 }
 
 static void get_bucket_versioning(s3_request *r)

@@ -60,7 +60,8 @@ void s3_create_bucket(s3_request *r)
                      "Your previous request to create the named bucket succeeded and you already "
                      "own it.");
         else
-            s3_error(r, 500, "InternalError", "The bucket could not be created: %s.", strerror(errno));
+            s3_error(r, 500, "InternalError", "The bucket could not be created: %s.",
+                     strerror(errno));
         return;
     }
     snprintf(location, sizeof location, "/%s", r->bucket);
@@ -139,7 +140,8 @@ static int write_outcome(buf *b, const s3_xml_node *key, int ok, int quiet, cons
     if (ok && quiet)
         return 0;
     const char *element = ok ? "Deleted" : "Error";
-    int rc = s3_xml_open(b, element) || s3_xml_text_len(b, "Key", buf_str(&key->text), key->text.len);
+    int rc =
+        s3_xml_open(b, element) || s3_xml_text_len(b, "Key", buf_str(&key->text), key->text.len);
     if (!ok)
         rc = rc || s3_xml_text(b, "Code", code) || s3_xml_text(b, "Message", message);
     return rc || s3_xml_close(b, element) ? -1 : 0;

@@ -22,10 +22,10 @@
 #include <unistd.h>
 
 typedef struct checksum_info {
-    const char *name;       /* as in x-amz-checksum-algorithm */
+    const char *name; /* as in x-amz-checksum-algorithm */
     const char *header;
-    const char *member;     /* XML element of CompleteMultipartUpload etc. */
-    size_t raw_len;         /* digest bytes */
+    const char *member; /* XML element of CompleteMultipartUpload etc. */
+    size_t raw_len;     /* digest bytes */
 } checksum_info;
 
 static const checksum_info CHECKSUMS[S3_CK_COUNT] = {
@@ -80,8 +80,8 @@ void s3_base64(const unsigned char *in, size_t n, char *out)
 
 static int is_base64_char(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '+' || c == '/';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/';
 }
 
 int s3_base64_decode_exact(const char *in, unsigned char *out, size_t want)
@@ -130,8 +130,7 @@ static void build_crc_tables(void)
 }
 
 /* The running values are kept inverted (initial value and final xor ~0). */
-static uint32_t crc32_update(const uint32_t *table, uint32_t crc, const unsigned char *p,
-                             size_t n)
+static uint32_t crc32_update(const uint32_t *table, uint32_t crc, const unsigned char *p, size_t n)
 {
     while (n--)
         crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
@@ -375,7 +374,8 @@ unsigned s3_claims_algs(const s3_claims *c)
 int s3_claims_check(s3_request *r, const s3_claims *c, const s3_digests *d)
 {
     if (c->has_md5 && memcmp(c->md5, d->md5, sizeof c->md5) != 0) {
-        s3_error(r, 400, "BadDigest", "The Content-MD5 you specified did not match what we received.");
+        s3_error(r, 400, "BadDigest",
+                 "The Content-MD5 you specified did not match what we received.");
         return -1;
     }
     for (int alg = 0; alg < S3_CK_COUNT; alg++) {

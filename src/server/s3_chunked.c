@@ -51,8 +51,8 @@ s3_chunked_mode s3_chunked_mode_of(const char *content_sha256)
     return S3_CHUNKED_UNSUPPORTED;
 }
 
-__attribute__((format(printf, 4, 5)))
-static int fail(s3_chunked_error *err, int status, const char *code, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int fail(s3_chunked_error *err, int status,
+                                                      const char *code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -202,8 +202,9 @@ static int parse_chunk_size(const char *s, size_t n, size_t *out)
     for (size_t i = 0; i < n; i++) {
         if (!isxdigit((unsigned char)s[i]))
             return -1;
-        v = v * 16 + (size_t)(isdigit((unsigned char)s[i]) ? s[i] - '0'
-                                                           : tolower((unsigned char)s[i]) - 'a' + 10);
+        v = v * 16 + (size_t)(isdigit((unsigned char)s[i])
+                                  ? s[i] - '0'
+                                  : tolower((unsigned char)s[i]) - 'a' + 10);
     }
     *out = v;
     return 0;
@@ -219,7 +220,7 @@ static int has_trailer(s3_chunked_mode mode)
     return mode == S3_CHUNKED_UNSIGNED_TRAILER || mode == S3_CHUNKED_SIGNED_TRAILER;
 }
 
-#define MALFORMED(err, what) \
+#define MALFORMED(err, what)                                                                       \
     fail(err, 400, "IncompleteBody", "The aws-chunked body is malformed: %s.", what)
 
 /* One chunk header, its data and (for signed modes) its signature. Sets
@@ -333,8 +334,8 @@ static int read_trailers(reader *rd, s3_chunked_mode mode, const s3_chunk_signin
         size_t sig_name = strlen(TRAILER_SIGNATURE);
         if (mode == S3_CHUNKED_SIGNED_TRAILER && len > sig_name + 1 &&
             strncasecmp(line, TRAILER_SIGNATURE, sig_name) == 0 && line[sig_name] == ':') {
-            snprintf(trailer_signature, sizeof trailer_signature, "%.*s",
-                     (int)(len - sig_name - 1), line + sig_name + 1);
+            snprintf(trailer_signature, sizeof trailer_signature, "%.*s", (int)(len - sig_name - 1),
+                     line + sig_name + 1);
             continue;
         }
         if (trailer_signature[0])
@@ -357,8 +358,7 @@ int s3_chunked_decode(const char *body, size_t len, s3_chunked_mode mode,
 {
     memset(out, 0, sizeof *out);
     memset(err, 0, sizeof *err);
-    if (mode == S3_CHUNKED_NONE || mode == S3_CHUNKED_UNSUPPORTED ||
-        (is_signed(mode) && !signing))
+    if (mode == S3_CHUNKED_NONE || mode == S3_CHUNKED_UNSUPPORTED || (is_signed(mode) && !signing))
         return fail(err, 400, "InvalidRequest", "This payload type cannot be de-chunked.");
     reader rd = {body, len, 0};
     char previous[65] = "";
@@ -446,7 +446,8 @@ static int parse_length(const char *s, size_t *out)
 static int dechunk(s3_request *r, s3_payload *p, s3_chunked_mode mode)
 {
     size_t decoded_length;
-    if (parse_length(srv_header_get(r->req, "x-amz-decoded-content-length"), &decoded_length) != 0) {
+    if (parse_length(srv_header_get(r->req, "x-amz-decoded-content-length"), &decoded_length) !=
+        0) {
         s3_error(r, 411, "MissingContentLength",
                  "An aws-chunked upload needs a valid x-amz-decoded-content-length header.");
         return -1;

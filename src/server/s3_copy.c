@@ -35,7 +35,8 @@ int s3_copy_bytes(int fd, uint64_t offset, uint64_t len, FILE *out, s3_hasher *h
             rc = -1;
             break;
         }
-        if (fwrite(block, 1, (size_t)n, out) != (size_t)n || (h && s3_hasher_update(h, block, (size_t)n) != 0))
+        if (fwrite(block, 1, (size_t)n, out) != (size_t)n ||
+            (h && s3_hasher_update(h, block, (size_t)n) != 0))
             rc = -1;
         offset += (uint64_t)n;
         len -= (uint64_t)n;
@@ -144,8 +145,9 @@ static int write_copy(s3_request *r, const char *path, s3_object *src, s3_meta *
     size_t n = strlen(r->key);
     if (r->key[n - 1] == '/') {
         if (src->st.st_size != 0) {
-            s3_error(r, 400, "InvalidRequest",
-                     "athena-local stores a key ending in '/' as a folder, which cannot hold data.");
+            s3_error(
+                r, 400, "InvalidRequest",
+                "athena-local stores a key ending in '/' as a folder, which cannot hold data.");
             return -1;
         }
         snprintf(meta->etag, sizeof meta->etag, "d41d8cd98f00b204e9800998ecf8427e");

@@ -31,7 +31,7 @@ typedef struct meta_entry {
     ino_t ino;
     off_t size;
     struct timespec mtime;
-    int recomputable;           /* only an MD5 of the content */
+    int recomputable; /* only an MD5 of the content */
     s3_meta meta;
     struct meta_entry *next;
 } meta_entry;

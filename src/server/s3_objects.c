@@ -29,8 +29,8 @@
 
 /* Request headers an object keeps, besides x-amz-meta-*. */
 static const char *const STORED_HEADERS[] = {
-    "Content-Type", "Content-Disposition", "Content-Encoding", "Content-Language",
-    "Cache-Control", "Expires",
+    "Content-Type",     "Content-Disposition", "Content-Encoding",
+    "Content-Language", "Cache-Control",       "Expires",
 };
 
 /* GET parameters that override a stored header in the response. */
@@ -52,7 +52,9 @@ int s3_bucket_dir(s3_request *r, const char *bucket, char *out, size_t cap)
         return -1;
     }
     struct stat st;
-    if (s3_object_path(r->s->s3_root, bucket, "", out, cap) != 0 || stat(out, &st) != 0 ||
+    /* A symlinked bucket folder is not a bucket: ListBuckets skips it, and
+     * nothing could be written through it (atomic_file_open_under). */
+    if (s3_object_path(r->s->s3_root, bucket, "", out, cap) != 0 || lstat(out, &st) != 0 ||
         !S_ISDIR(st.st_mode)) {
         s3_error(r, 404, "NoSuchBucket", "The specified bucket does not exist");
         return -1;
@@ -207,10 +209,12 @@ static precondition check_preconditions(const srv_request *req, const char *pref
 
 int s3_copy_preconditions(s3_request *r, const s3_object *src, const char *etag)
 {
-    precondition p = check_preconditions(r->req, "x-amz-copy-source-", etag, src->st.st_mtim.tv_sec);
+    precondition p =
+        check_preconditions(r->req, "x-amz-copy-source-", etag, src->st.st_mtim.tv_sec);
     if (p == PRECONDITION_OK)
         return 0;
-    s3_error(r, 412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+    s3_error(r, 412, "PreconditionFailed",
+             "At least one of the pre-conditions you specified did not hold");
     return -1;
 }
 
@@ -308,7 +312,8 @@ static void unsatisfiable_range(s3_request *r, const char *range, uint64_t size)
     if (s3_xml_text(&extra, "RangeRequested", range) ||
         buf_printf(&extra, "<ActualObjectSize>%llu</ActualObjectSize>", (unsigned long long)size))
         buf_reset(&extra);
-    s3_error_extra(r, 416, "InvalidRange", buf_str(&extra), "The requested range is not satisfiable");
+    s3_error_extra(r, 416, "InvalidRange", buf_str(&extra),
+                   "The requested range is not satisfiable");
     buf_free(&extra);
 }
 
@@ -428,7 +433,8 @@ int s3_write_commit(s3_request *r, atomic_file *af, const s3_meta *m, struct sta
         int err = errno;
         struct stat now;
         /* -1 after the rename means only the folder sync failed: the object is in place. */
-        if (lstat(af->final_path, &now) != 0 || now.st_ino != st->st_ino || now.st_dev != st->st_dev) {
+        if (lstat(af->final_path, &now) != 0 || now.st_ino != st->st_ino ||
+            now.st_dev != st->st_dev) {
             write_failed(r, err);
             return -1;
         }
@@ -478,22 +484,48 @@ static int is_stored_header(const char *name)
     return 0;
 }
 
-/* Content-Encoding without the aws-chunked transfer coding: "" if only that. */
-static void strip_aws_chunked(const char *value, char *out, size_t cap)
+/* Content-Encoding without the aws-chunked transfer coding (appended to out). */
+static int strip_aws_chunked(const char *value, buf *out)
 {
-    buf b = BUF_INIT;
     for (const char *p = value; *p;) {
         p += strspn(p, " \t,");
         size_t len = strcspn(p, ",");
         size_t trimmed = len;
         while (trimmed && (p[trimmed - 1] == ' ' || p[trimmed - 1] == '\t'))
             trimmed--;
-        if (trimmed && !(trimmed == 11 && strncasecmp(p, "aws-chunked", 11) == 0))
-            buf_printf(&b, "%s%.*s", b.len ? "," : "", (int)trimmed, p);
+        if (trimmed && !(trimmed == 11 && strncasecmp(p, "aws-chunked", 11) == 0) &&
+            ((out->len && buf_putc(out, ',')) || buf_append(out, p, trimmed)))
+            return -1;
         p += len;
     }
-    snprintf(out, cap, "%s", buf_str(&b));
-    buf_free(&b);
+    return 0;
+}
+
+static int metadata_too_large(s3_request *r)
+{
+    s3_error(r, 400, "MetadataTooLarge",
+             "Your metadata headers exceed the maximum allowed metadata size (athena-local keeps "
+             "at most %d headers).",
+             S3_META_MAX_HEADERS);
+    return -1;
+}
+
+/* Adds one stored header (Content-Encoding without aws-chunked). 0 or -1. */
+static int keep_header(s3_request *r, s3_meta *m, const srv_header *h)
+{
+    buf encoding = BUF_INIT;
+    const char *value = h->value;
+    int rc = 0;
+    if (strcasecmp(h->name, "Content-Encoding") == 0) {
+        rc = strip_aws_chunked(h->value, &encoding);
+        value = buf_str(&encoding);
+    }
+    if (rc == 0 && value[0])
+        rc = s3_meta_add_header(m, h->name, value);
+    buf_free(&encoding);
+    if (rc != 0)
+        s3_error_oom(r);
+    return rc;
 }
 
 int s3_meta_from_request(s3_request *r, s3_meta *m)
@@ -503,25 +535,12 @@ int s3_meta_from_request(s3_request *r, s3_meta *m)
         const srv_header *h = &r->req->headers[i];
         if (!is_stored_header(h->name))
             continue;
-        char value[1024];
-        snprintf(value, sizeof value, "%s", h->value);
-        if (strcasecmp(h->name, "Content-Encoding") == 0)
-            strip_aws_chunked(h->value, value, sizeof value);
-        if (!value[0])
-            continue;
         if (strncasecmp(h->name, "x-amz-meta-", 11) == 0)
             user_bytes += strlen(h->name) - 11 + strlen(h->value);
-        if (++count > S3_META_MAX_HEADERS || user_bytes > S3_META_MAX_BYTES) {
-            s3_error(r, 400, "MetadataTooLarge",
-                     "Your metadata headers exceed the maximum allowed metadata size "
-                     "(athena-local keeps at most %d headers).",
-                     S3_META_MAX_HEADERS);
+        if (++count > S3_META_MAX_HEADERS || user_bytes > S3_META_MAX_BYTES)
+            return metadata_too_large(r);
+        if (keep_header(r, m, h) != 0)
             return -1;
-        }
-        if (s3_meta_add_header(m, h->name, value) != 0) {
-            s3_error_oom(r);
-            return -1;
-        }
     }
     return 0;
 }
@@ -532,7 +551,8 @@ static void remember_checksum(s3_meta *m, const s3_claims *c)
     for (int alg = 0; alg < S3_CK_COUNT; alg++) {
         if (!(c->algs & (1u << alg)))
             continue;
-        snprintf(m->checksum_alg, sizeof m->checksum_alg, "%s", s3_checksum_name((s3_checksum_alg)alg));
+        snprintf(m->checksum_alg, sizeof m->checksum_alg, "%s",
+                 s3_checksum_name((s3_checksum_alg)alg));
         snprintf(m->checksum, sizeof m->checksum, "%s", c->value[alg]);
         return;
     }
@@ -547,7 +567,8 @@ static int put_precondition(s3_request *r, const char *path)
     if (!if_none_match || strcmp(if_none_match, "*") != 0 || lstat(path, &st) != 0 ||
         (S_ISDIR(st.st_mode) && !key_is_folder(r->key)))
         return 0;
-    s3_error(r, 412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+    s3_error(r, 412, "PreconditionFailed",
+             "At least one of the pre-conditions you specified did not hold");
     return -1;
 }
 
@@ -564,8 +585,9 @@ void s3_put_object(s3_request *r)
         memcpy(m.etag, p.digests.md5_hex, sizeof p.digests.md5_hex);
         remember_checksum(&m, &p.claims);
         if (key_is_folder(r->key) && p.len) {
-            s3_error(r, 400, "InvalidRequest",
-                     "athena-local stores a key ending in '/' as a folder, which cannot hold data.");
+            s3_error(
+                r, 400, "InvalidRequest",
+                "athena-local stores a key ending in '/' as a folder, which cannot hold data.");
             rc = -1;
         } else {
             rc = key_is_folder(r->key) ? s3_write_folder(r, path)
@@ -631,7 +653,8 @@ void s3_delete_object(s3_request *r)
         if (errno == EACCES)
             s3_error(r, 403, "AccessDenied", "Access Denied");
         else
-            s3_error(r, 500, "InternalError", "The object could not be deleted: %s.", strerror(errno));
+            s3_error(r, 500, "InternalError", "The object could not be deleted: %s.",
+                     strerror(errno));
         return;
     }
     r->resp->status = 204;

@@ -64,10 +64,9 @@ int s3_xml_escape(buf *out, const char *s, size_t len)
 
 int s3_xml_begin(buf *out, const char *root)
 {
-    return buf_printf(out,
-                      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<%s xmlns=\"" S3_XML_NAMESPACE
-                      "\">",
-                      root);
+    return buf_printf(
+        out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<%s xmlns=\"" S3_XML_NAMESPACE "\">",
+        root);
 }
 
 int s3_xml_open(buf *out, const char *name)
@@ -82,9 +81,8 @@ int s3_xml_close(buf *out, const char *name)
 
 int s3_xml_text_len(buf *out, const char *name, const char *text, size_t len)
 {
-    return s3_xml_open(out, name) || s3_xml_escape(out, text, len) || s3_xml_close(out, name)
-               ? -1
-               : 0;
+    return s3_xml_open(out, name) || s3_xml_escape(out, text, len) || s3_xml_close(out, name) ? -1
+                                                                                              : 0;
 }
 
 int s3_xml_text(buf *out, const char *name, const char *text)
@@ -189,14 +187,14 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *s
     stop(ud, "a DOCTYPE is not accepted");
 }
 
-s3_xml_node *s3_xml_parse(const char *data, size_t len, size_t max_nodes, char *err,
-                          size_t err_cap)
+s3_xml_node *s3_xml_parse(const char *data, size_t len, size_t max_nodes, char *err, size_t err_cap)
 {
     tree_builder t;
     memset(&t, 0, sizeof t);
     t.max_nodes = max_nodes;
     if (len > (size_t)0x7fffffff || !(t.parser = XML_ParserCreate("UTF-8"))) {
-        snprintf(err, err_cap, "%s", len > 0x7fffffff ? "the document is too large" : "out of memory");
+        snprintf(err, err_cap, "%s",
+                 len > 0x7fffffff ? "the document is too large" : "out of memory");
         return NULL;
     }
     XML_SetUserData(t.parser, &t);

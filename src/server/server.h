@@ -43,6 +43,9 @@ int server_lookup_key(server *s, const char *access_key_id, char *secret, size_t
 /* Athena's awsJson1.1 service: X-Amz-Target "AmazonAthena.<operation>". */
 void athena_api_handle(server *s, const char *operation, const srv_request *req,
                        srv_response *resp);
+
+/* S3's REST-XML API (s3_api.c), for an authenticated request. */
+void s3_api_handle(server *s, srv_request *req, srv_response *resp);
 void glue_api_handle(server *s, const char *operation, const srv_request *req, srv_response *resp);
 
 #endif

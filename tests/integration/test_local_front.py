@@ -219,9 +219,7 @@ class SharedServerTests(unittest.TestCase):
 
     def test_s3_requests_get_s3_errors(self):
         s3 = self.srv.client("s3")
-        with self.assertRaises(ClientError) as cm:
-            s3.list_buckets()
-        self.assertEqual(error_of(cm.exception)[0::2], ("NotImplemented", 501))
+        self.assertIn("Buckets", s3.list_buckets())
         bad = self.srv.client("s3", access_key_id="AKIAUNKNOWNKEY000000")
         with self.assertRaises(ClientError) as cm:
             bad.list_buckets()
