@@ -45,17 +45,21 @@ static const ddl_handler HANDLERS[DDL_K_COUNT] = {
     [DDL_K_DESCRIBE_TABLE] = {"DESCRIBE_TABLE", "DESCRIBE", ddl_parse_describe, ddl_exec_describe},
     [DDL_K_SHOW_COLUMNS] = {"SHOW_COLUMNS", "SHOW COLUMNS", ddl_parse_show_columns,
                             ddl_exec_show_columns},
-    [DDL_K_SHOW_PARTITIONS] = {"SHOW_PARTITIONS", "SHOW PARTITIONS", NULL, NULL},
-    [DDL_K_SHOW_CREATE_TABLE] = {"SHOW_CREATE_TABLE", "SHOW CREATE TABLE", NULL, NULL},
+    [DDL_K_SHOW_PARTITIONS] = {"SHOW_PARTITIONS", "SHOW PARTITIONS", ddl_parse_show_partitions,
+                               ddl_exec_show_partitions},
+    [DDL_K_SHOW_CREATE_TABLE] = {"SHOW_CREATE_TABLE", "SHOW CREATE TABLE",
+                                 ddl_parse_show_create_table, ddl_exec_show_create_table},
     [DDL_K_SHOW_TBLPROPERTIES] = {"SHOW_TBLPROPERTIES", "SHOW TBLPROPERTIES", NULL, NULL},
-    [DDL_K_CREATE_VIEW] = {"CREATE_VIEW", "CREATE VIEW", NULL, NULL},
-    [DDL_K_DROP_VIEW] = {"DROP_VIEW", "DROP VIEW", NULL, NULL},
-    [DDL_K_SHOW_VIEWS] = {"SHOW_VIEWS", "SHOW VIEWS", NULL, NULL},
+    [DDL_K_CREATE_VIEW] = {"CREATE_VIEW", "CREATE VIEW", ddl_parse_create_view,
+                           ddl_exec_create_view},
+    [DDL_K_DROP_VIEW] = {"DROP_VIEW", "DROP VIEW", ddl_parse_drop_view, ddl_exec_drop_view},
+    [DDL_K_SHOW_VIEWS] = {"SHOW_VIEWS", "SHOW VIEWS", ddl_parse_show_views, ddl_exec_show_views},
     [DDL_K_SHOW_CREATE_VIEW] = {"SHOW_CREATE_VIEW", "SHOW CREATE VIEW", NULL, NULL},
     [DDL_K_ALTER_TABLE_ADD_PARTITION] = {"ALTER_TABLE_ADD_PARTITION", "ALTER TABLE ADD PARTITION",
-                                         NULL, NULL},
+                                         ddl_parse_add_partition, ddl_exec_add_partition},
     [DDL_K_ALTER_TABLE_DROP_PARTITION] = {"ALTER_TABLE_DROP_PARTITION",
-                                          "ALTER TABLE DROP PARTITION", NULL, NULL},
+                                          "ALTER TABLE DROP PARTITION", ddl_parse_drop_partition,
+                                          ddl_exec_drop_partition},
     [DDL_K_ALTER_TABLE_RENAME_PARTITION] = {"ALTER_TABLE_RENAME_PARTITION",
                                             "ALTER TABLE RENAME PARTITION", NULL, NULL},
     [DDL_K_ALTER_TABLE_ADD_COLUMNS] = {"ALTER_TABLE_ADD_COLUMNS", "ALTER TABLE ADD COLUMNS", NULL,
@@ -66,7 +70,8 @@ static const ddl_handler HANDLERS[DDL_K_COUNT] = {
                                         NULL, NULL},
     [DDL_K_ALTER_TABLE_SET_TBLPROPERTIES] = {"ALTER_TABLE_SET_TBLPROPERTIES",
                                              "ALTER TABLE SET TBLPROPERTIES", NULL, NULL},
-    [DDL_K_MSCK_REPAIR_TABLE] = {"MSCK_REPAIR_TABLE", "MSCK REPAIR TABLE", NULL, NULL},
+    [DDL_K_MSCK_REPAIR_TABLE] = {"MSCK_REPAIR_TABLE", "MSCK REPAIR TABLE", ddl_parse_msck,
+                                 ddl_exec_msck},
 };
 
 int ddl_fail(ddl_error *err, int user_error, const char *fmt, ...)
@@ -314,6 +319,18 @@ void ddl_stmt_free(ddl_stmt *stmt)
     free(stmt->input_format);
     free(stmt->output_format);
     json_decref(stmt->properties);
+    for (size_t i = 0; i < stmt->spec_count; i++) {
+        ddl_partition_spec *spec = &stmt->specs[i];
+        for (size_t k = 0; k < spec->count; k++) {
+            free(spec->keys[k]);
+            free(spec->values[k]);
+        }
+        free(spec->keys);
+        free(spec->values);
+        free(spec->location);
+    }
+    free(stmt->specs);
+    free(stmt->query);
     memset(stmt, 0, sizeof *stmt);
 }
 
@@ -337,24 +354,49 @@ static int run_statement(const ddl_tokens *tokens, const ddl_recognized *r, ddl_
     return rc;
 }
 
-int ddl_execute(store *st, const char *sql, const char *default_database,
-                const char *account_id, const engine_sink *sink, ddl_error *err)
+/* Lexes sql and recognizes its kind. The SELECT of a CREATE VIEW is SQL,
+ * not DDL, and may hold what the DDL lexer refuses: for that kind only the
+ * leading tokens are read (the parser needs no more than "... AS"). */
+static int lex_statement(const char *sql, ddl_tokens *tokens, ddl_recognized *r, ddl_error *err)
+{
+    ddl_error ignored;
+    if (ddl_lex(sql, RECOGNIZE_TOKENS, tokens, &ignored) == 0) {
+        ddl_recognize(tokens, r);
+        if (r->kind == DDL_K_CREATE_VIEW)
+            return 0;
+    }
+    ddl_tokens_free(tokens);
+    if (ddl_lex(sql, 0, tokens, err) != 0)
+        return -1;
+    ddl_recognize(tokens, r);
+    return 0;
+}
+
+int ddl_run(const ddl_environment *env, const char *sql, const char *default_database,
+            const engine_sink *sink, ddl_error *err)
 {
     ddl_error scratch;
     if (!err)
         err = &scratch;
     memset(err, 0, sizeof *err);
-    if (!st)
+    if (!env || !env->st)
         return ddl_fail(err, 0, "no catalog store");
     ddl_tokens tokens;
-    if (ddl_lex(sql, 0, &tokens, err) != 0) {
+    ddl_recognized r;
+    if (lex_statement(sql, &tokens, &r, err) != 0) {
         ddl_tokens_free(&tokens);
         return -1;
     }
-    ddl_recognized r;
-    ddl_recognize(&tokens, &r);
-    ddl_context ctx = {st, default_database, account_id, sink, err};
+    ddl_context ctx = {env->st, default_database, env->account_id, sink, err, env->s3_root,
+                       env->session};
     int rc = run_statement(&tokens, &r, &ctx);
     ddl_tokens_free(&tokens);
     return rc;
+}
+
+int ddl_execute(store *st, const char *sql, const char *default_database,
+                const char *account_id, const engine_sink *sink, ddl_error *err)
+{
+    ddl_environment env = {st, NULL, NULL, account_id};
+    return ddl_run(&env, sql, default_database, sink, err);
 }

@@ -5,10 +5,14 @@
  * FIELDS TERMINATED BY, ROW FORMAT SERDE ... WITH SERDEPROPERTIES, STORED AS
  * PARQUET|TEXTFILE|JSON|ORC, LOCATION, TBLPROPERTIES), DROP TABLE, SHOW
  * TABLES [IN db] [LIKE 'pattern'], DESCRIBE [db.]table, SHOW COLUMNS
- * {FROM|IN} table [{FROM|IN} db].
+ * {FROM|IN} table [{FROM|IN} db]; partitions: ALTER TABLE t ADD [IF NOT
+ * EXISTS] PARTITION (k='v', ...) [LOCATION 's3://...'] ..., ALTER TABLE t
+ * DROP [IF EXISTS] PARTITION (k='v', ...), ..., MSCK REPAIR TABLE t, SHOW
+ * PARTITIONS t; SHOW CREATE TABLE t; views: CREATE [OR REPLACE] VIEW v AS
+ * SELECT ..., DROP VIEW [IF EXISTS] v, SHOW VIEWS [IN db] [LIKE 'pattern'].
  *
- * Tables are stored in Glue's Table shape (store.h), exactly as Athena's DDL
- * produces them, so Glue clients see the same thing.
+ * Tables, partitions and views are stored in Glue's shapes (store.h),
+ * exactly as Athena's DDL produces them, so Glue clients see the same thing.
  */
 #ifndef ATHENA_SERVER_DDL_H
 #define ATHENA_SERVER_DDL_H
@@ -34,11 +38,32 @@ typedef struct ddl_error {
     char message[1024];    /* e.g. "line 1:14: mismatched input 'FORM'" or "Database does not exist: x" */
 } ddl_error;
 
-/* Executes a catalog statement against the store. default_database is the
- * query's context database. Output rows (for SHOW/DESCRIBE) go to sink as
- * one varchar column per output field, as Athena returns them. region and
- * account_id fill ARNs/CatalogId. 0 on success, -1 with err. */
+/* What catalog statements run against. */
+typedef struct ddl_environment {
+    store *st;
+    const char *s3_root;        /* objects as files (objects.h): MSCK REPAIR TABLE lists
+                                 * partition folders there. NULL: MSCK is refused */
+    engine_session *session;    /* CREATE VIEW runs its SELECT here (LIMIT 0) to check it
+                                 * and learn its columns. NULL: CREATE VIEW is refused */
+    const char *account_id;     /* fills CatalogId */
+} ddl_environment;
+
+/* Executes a catalog statement. default_database is the query's context
+ * database. Output rows (for SHOW/DESCRIBE/MSCK) go to sink as one varchar
+ * column per output field, as Athena returns them. 0 on success, -1 with
+ * err. */
+int ddl_run(const ddl_environment *env, const char *sql, const char *default_database,
+            const engine_sink *sink, ddl_error *err);
+
+/* ddl_run without the engine and the objects (no CREATE VIEW, no MSCK). */
 int ddl_execute(store *st, const char *sql, const char *default_database,
                 const char *account_id, const engine_sink *sink, ddl_error *err);
+
+/* The engine's table lookup (engine_table_lookup, user_data the store): the
+ * Glue table or view, with the registered partitions of a partitioned table
+ * attached as the member "Partitions" (engine_internal.h's
+ * ENGINE_TABLE_PARTITIONS), which the engine reads instead of discovering
+ * folders. NULL when it does not exist. */
+json_t *ddl_catalog_lookup(void *store_user_data, const char *database, const char *table);
 
 #endif

@@ -25,7 +25,7 @@ static int sink_aborted(ddl_context *ctx)
     return ddl_fail(ctx->err, 0, "the result writer stopped the statement");
 }
 
-static int output_columns(ddl_context *ctx, const char *const *names, size_t count)
+int ddl_output_columns(ddl_context *ctx, const char *const *names, size_t count)
 {
     engine_column cols[MAX_OUTPUT_COLUMNS];
     memset(cols, 0, sizeof cols);
@@ -41,7 +41,7 @@ static int output_columns(ddl_context *ctx, const char *const *names, size_t cou
     return 0;
 }
 
-static int output_row(ddl_context *ctx, const char *const *values, size_t count)
+int ddl_output_row(ddl_context *ctx, const char *const *values, size_t count)
 {
     size_t lengths[MAX_OUTPUT_COLUMNS];
     for (size_t i = 0; i < count && i < MAX_OUTPUT_COLUMNS; i++)
@@ -54,28 +54,28 @@ static int output_row(ddl_context *ctx, const char *const *values, size_t count)
 }
 
 /* DDL statements return an empty result: no columns, no rows. */
-static int output_nothing(ddl_context *ctx)
+int ddl_output_nothing(ddl_context *ctx)
 {
-    return output_columns(ctx, NULL, 0);
+    return ddl_output_columns(ctx, NULL, 0);
 }
 
 /* ---- shared helpers ---- */
 
-static double now_seconds(void)
+double ddl_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (double)ts.tv_sec + (double)(ts.tv_nsec / 1000000) / 1000.0;
 }
 
-static int store_failure(ddl_context *ctx, const char *what)
+int ddl_store_failure(ddl_context *ctx, const char *what)
 {
     return ddl_fail(ctx->err, 0, "%s: %s", what, store_errmsg(ctx->st));
 }
 
 /* The database a statement works in, lower case: the one it names, else the
  * query's context database, else "default". */
-static const char *target_database(const ddl_context *ctx, const ddl_stmt *stmt, char *out,
+const char *ddl_target_database(const ddl_context *ctx, const ddl_stmt *stmt, char *out,
                                    size_t cap)
 {
     const char *db = stmt->database ? stmt->database : ctx->default_database;
@@ -88,33 +88,33 @@ static const char *target_database(const ddl_context *ctx, const ddl_stmt *stmt,
     return out;
 }
 
-static int database_exists(ddl_context *ctx, const char *name)
+int ddl_database_exists(ddl_context *ctx, const char *name)
 {
     json_t *db = store_database_get(ctx->st, name);
     json_decref(db);
     return db != NULL;
 }
 
-static int fail_no_database(ddl_context *ctx, const char *name)
+int ddl_fail_no_database(ddl_context *ctx, const char *name)
 {
     return ddl_fail(ctx->err, 1, "Database does not exist: %s", name);
 }
 
 /* The table's Glue document, or NULL with err: Athena's messages for a
  * missing database or table. */
-static json_t *load_table(ddl_context *ctx, const char *db, const char *name)
+json_t *ddl_load_table(ddl_context *ctx, const char *db, const char *name)
 {
     json_t *table = store_table_get(ctx->st, db, name);
     if (table)
         return table;
-    if (!database_exists(ctx, db))
-        fail_no_database(ctx, db);
+    if (!ddl_database_exists(ctx, db))
+        ddl_fail_no_database(ctx, db);
     else
         ddl_fail(ctx->err, 1, "Table not found: %s.%s", db, name);
     return NULL;
 }
 
-static const char *member_string(const json_t *obj, const char *key)
+const char *ddl_member_string(const json_t *obj, const char *key)
 {
     const char *s = json_string_value(json_object_get(obj, key));
     return s ? s : "";
@@ -124,7 +124,7 @@ static const char *member_string(const json_t *obj, const char *key)
 
 int ddl_exec_create_database(ddl_context *ctx, const ddl_stmt *stmt)
 {
-    json_t *db = ddl_glue_database(stmt, ctx->account_id, now_seconds());
+    json_t *db = ddl_glue_database(stmt, ctx->account_id, ddl_now());
     if (!db)
         return ddl_fail(ctx->err, 0, "out of memory");
     store_status status = store_database_create(ctx->st, db);
@@ -132,8 +132,8 @@ int ddl_exec_create_database(ddl_context *ctx, const ddl_stmt *stmt)
     if (status == STORE_EXISTS && !stmt->if_exists)
         return ddl_fail(ctx->err, 1, "Database %s already exists", stmt->name);
     if (status != STORE_OK && status != STORE_EXISTS)
-        return store_failure(ctx, "creating the database");
-    return output_nothing(ctx);
+        return ddl_store_failure(ctx, "creating the database");
+    return ddl_output_nothing(ctx);
 }
 
 int ddl_exec_drop_database(ddl_context *ctx, const ddl_stmt *stmt)
@@ -142,27 +142,27 @@ int ddl_exec_drop_database(ddl_context *ctx, const ddl_stmt *stmt)
         return ddl_fail(ctx->err, 1, "Can not drop default database");
     store_status status = store_database_delete(ctx->st, stmt->name, stmt->cascade);
     if (status == STORE_NOT_FOUND && !stmt->if_exists)
-        return fail_no_database(ctx, stmt->name);
+        return ddl_fail_no_database(ctx, stmt->name);
     if (status == STORE_NOT_EMPTY)
         return ddl_fail(ctx->err, 1,
                         "Database %s is not empty. One or more tables exist. "
                         "Use DROP DATABASE %s CASCADE to drop it with its tables",
                         stmt->name, stmt->name);
     if (status != STORE_OK && status != STORE_NOT_FOUND)
-        return store_failure(ctx, "dropping the database");
-    return output_nothing(ctx);
+        return ddl_store_failure(ctx, "dropping the database");
+    return ddl_output_nothing(ctx);
 }
 
 /* One row per "Name" of the documents in list that match pattern. */
-static int output_names(ddl_context *ctx, json_t *list, const char *pattern)
+int ddl_output_names(ddl_context *ctx, json_t *list, const char *pattern)
 {
     size_t i;
     json_t *doc;
     json_array_foreach(list, i, doc) {
-        const char *name = member_string(doc, "Name");
+        const char *name = ddl_member_string(doc, "Name");
         if (pattern && !ddl_pattern_match(pattern, name))
             continue;
-        if (output_row(ctx, &name, 1) != 0)
+        if (ddl_output_row(ctx, &name, 1) != 0)
             return -1;
     }
     return 0;
@@ -173,9 +173,11 @@ int ddl_exec_show_databases(ddl_context *ctx, const ddl_stmt *stmt)
     static const char *const columns[] = {"database_name"};
     json_t *list = store_database_list(ctx->st);
     if (!list)
-        return store_failure(ctx, "listing databases");
-    int rc = output_columns(ctx, columns, 1) == 0 && output_names(ctx, list, stmt->pattern) == 0
-                 ? 0 : -1;
+        return ddl_store_failure(ctx, "listing databases");
+    int rc = ddl_output_columns(ctx, columns, 1) == 0 &&
+                     ddl_output_names(ctx, list, stmt->pattern) == 0
+                 ? 0
+                 : -1;
     json_decref(list);
     return rc;
 }
@@ -185,10 +187,10 @@ int ddl_exec_show_databases(ddl_context *ctx, const ddl_stmt *stmt)
 int ddl_exec_create_table(ddl_context *ctx, const ddl_stmt *stmt)
 {
     char db[DDL_MAX_NAME + 1];
-    target_database(ctx, stmt, db, sizeof db);
-    if (!database_exists(ctx, db))
-        return fail_no_database(ctx, db);
-    json_t *table = ddl_glue_table(stmt, db, ctx->account_id, now_seconds());
+    ddl_target_database(ctx, stmt, db, sizeof db);
+    if (!ddl_database_exists(ctx, db))
+        return ddl_fail_no_database(ctx, db);
+    json_t *table = ddl_glue_table(stmt, db, ctx->account_id, ddl_now());
     if (!table)
         return ddl_fail(ctx->err, 0, "out of memory");
     store_status status = store_table_create(ctx->st, db, table);
@@ -196,39 +198,47 @@ int ddl_exec_create_table(ddl_context *ctx, const ddl_stmt *stmt)
     if (status == STORE_EXISTS && !stmt->if_exists)
         return ddl_fail(ctx->err, 1, "Table %s.%s already exists", db, stmt->name);
     if (status == STORE_NOT_FOUND)   /* dropped meanwhile */
-        return fail_no_database(ctx, db);
+        return ddl_fail_no_database(ctx, db);
     if (status != STORE_OK && status != STORE_EXISTS)
-        return store_failure(ctx, "creating the table");
-    return output_nothing(ctx);
+        return ddl_store_failure(ctx, "creating the table");
+    return ddl_output_nothing(ctx);
 }
 
 int ddl_exec_drop_table(ddl_context *ctx, const ddl_stmt *stmt)
 {
     char db[DDL_MAX_NAME + 1];
-    target_database(ctx, stmt, db, sizeof db);
+    ddl_target_database(ctx, stmt, db, sizeof db);
+    json_t *existing = store_table_get(ctx->st, db, stmt->name);
+    int is_view = ddl_is_view(existing);
+    json_decref(existing);
+    if (is_view)   /* Hive's rule: each kind has its own DROP */
+        return ddl_fail(ctx->err, 1, "Cannot drop a view with DROP TABLE: %s.%s", db,
+                        stmt->name);
     store_status status = store_table_delete(ctx->st, db, stmt->name);
     if (status == STORE_NOT_FOUND && !stmt->if_exists) {
-        if (!database_exists(ctx, db))
-            return fail_no_database(ctx, db);
+        if (!ddl_database_exists(ctx, db))
+            return ddl_fail_no_database(ctx, db);
         return ddl_fail(ctx->err, 1, "Table not found: %s.%s", db, stmt->name);
     }
     if (status != STORE_OK && status != STORE_NOT_FOUND)
-        return store_failure(ctx, "dropping the table");
-    return output_nothing(ctx);
+        return ddl_store_failure(ctx, "dropping the table");
+    return ddl_output_nothing(ctx);
 }
 
 int ddl_exec_show_tables(ddl_context *ctx, const ddl_stmt *stmt)
 {
     static const char *const columns[] = {"tab_name"};
     char db[DDL_MAX_NAME + 1];
-    target_database(ctx, stmt, db, sizeof db);
-    if (!database_exists(ctx, db))
-        return fail_no_database(ctx, db);
+    ddl_target_database(ctx, stmt, db, sizeof db);
+    if (!ddl_database_exists(ctx, db))
+        return ddl_fail_no_database(ctx, db);
     json_t *list = store_table_list(ctx->st, db);
     if (!list)
-        return store_failure(ctx, "listing tables");
-    int rc = output_columns(ctx, columns, 1) == 0 && output_names(ctx, list, stmt->pattern) == 0
-                 ? 0 : -1;
+        return ddl_store_failure(ctx, "listing tables");
+    int rc = ddl_output_columns(ctx, columns, 1) == 0 &&
+                     ddl_output_names(ctx, list, stmt->pattern) == 0
+                 ? 0
+                 : -1;
     json_decref(list);
     return rc;
 }
@@ -244,7 +254,7 @@ static int describe_row(ddl_context *ctx, const char *name, const char *type, co
     else
         type_text = type;   /* long nested types are never cut */
     const char *values[] = {padded_name, type_text, comment};
-    return output_row(ctx, values, 3);
+    return ddl_output_row(ctx, values, 3);
 }
 
 static int describe_columns(ddl_context *ctx, const json_t *columns, const char *only)
@@ -252,10 +262,11 @@ static int describe_columns(ddl_context *ctx, const json_t *columns, const char 
     size_t i;
     json_t *col;
     json_array_foreach(columns, i, col) {
-        const char *name = member_string(col, "Name");
+        const char *name = ddl_member_string(col, "Name");
         if (only && strcmp(only, name) != 0)
             continue;
-        if (describe_row(ctx, name, member_string(col, "Type"), member_string(col, "Comment")) != 0)
+        if (describe_row(ctx, name, ddl_member_string(col, "Type"),
+                         ddl_member_string(col, "Comment")) != 0)
             return -1;
     }
     return 0;
@@ -266,7 +277,7 @@ static int find_column(const json_t *columns, const char *name)
     size_t i;
     json_t *col;
     json_array_foreach(columns, i, col)
-        if (strcmp(member_string(col, "Name"), name) == 0)
+        if (strcmp(ddl_member_string(col, "Name"), name) == 0)
             return 1;
     return 0;
 }
@@ -286,9 +297,9 @@ static int describe_table(ddl_context *ctx, const ddl_stmt *stmt, json_t *table)
         return -1;
     if (stmt->column || json_array_size(partitions) == 0)
         return 0;
-    if (output_row(ctx, blank, 3) != 0 || output_row(ctx, section, 3) != 0 ||
+    if (ddl_output_row(ctx, blank, 3) != 0 || ddl_output_row(ctx, section, 3) != 0 ||
         describe_row(ctx, "# col_name", "data_type", "comment") != 0 ||
-        output_row(ctx, blank, 3) != 0)
+        ddl_output_row(ctx, blank, 3) != 0)
         return -1;
     return describe_columns(ctx, partitions, NULL);
 }
@@ -297,10 +308,10 @@ int ddl_exec_describe(ddl_context *ctx, const ddl_stmt *stmt)
 {
     static const char *const columns[] = {"col_name", "data_type", "comment"};
     char db[DDL_MAX_NAME + 1];
-    json_t *table = load_table(ctx, target_database(ctx, stmt, db, sizeof db), stmt->name);
+    json_t *table = ddl_load_table(ctx, ddl_target_database(ctx, stmt, db, sizeof db), stmt->name);
     if (!table)
         return -1;
-    int rc = output_columns(ctx, columns, 3) == 0 ? describe_table(ctx, stmt, table) : -1;
+    int rc = ddl_output_columns(ctx, columns, 3) == 0 ? describe_table(ctx, stmt, table) : -1;
     json_decref(table);
     return rc;
 }
@@ -309,10 +320,10 @@ int ddl_exec_show_columns(ddl_context *ctx, const ddl_stmt *stmt)
 {
     static const char *const columns[] = {"field"};
     char db[DDL_MAX_NAME + 1];
-    json_t *table = load_table(ctx, target_database(ctx, stmt, db, sizeof db), stmt->name);
+    json_t *table = ddl_load_table(ctx, ddl_target_database(ctx, stmt, db, sizeof db), stmt->name);
     if (!table)
         return -1;
-    int rc = output_columns(ctx, columns, 1);
+    int rc = ddl_output_columns(ctx, columns, 1);
     json_t *lists[] = {
         json_object_get(json_object_get(table, "StorageDescriptor"), "Columns"),
         json_object_get(table, "PartitionKeys"),
@@ -321,8 +332,8 @@ int ddl_exec_show_columns(ddl_context *ctx, const ddl_stmt *stmt)
         size_t i;
         json_t *col;
         json_array_foreach(lists[l], i, col) {
-            const char *name = member_string(col, "Name");
-            if ((rc = output_row(ctx, &name, 1)) != 0)
+            const char *name = ddl_member_string(col, "Name");
+            if ((rc = ddl_output_row(ctx, &name, 1)) != 0)
                 break;
         }
     }

@@ -6,6 +6,11 @@
  *   ddl_parse.c  tokens -> ddl_stmt, one parse function per kind
  *   ddl_glue.c   ddl_stmt -> Glue Database / Table documents, as Athena writes them
  *   ddl_exec.c   ddl_stmt -> store changes and output rows, one exec function per kind
+ *   ddl_partitions.c  ALTER TABLE ADD/DROP PARTITION, SHOW PARTITIONS (parse and
+ *                exec), Glue Partition documents, the engine's catalog lookup
+ *   ddl_msck.c   MSCK REPAIR TABLE: partition folders -> partitions
+ *   ddl_show_create.c  SHOW CREATE TABLE: the DDL rebuilt from the Glue table
+ *   ddl_views.c  CREATE/DROP VIEW, SHOW VIEWS: Athena (Presto) views
  *
  * A statement kind without parse/exec functions is recognized (for
  * SubstatementType) but answered "... is not supported yet".
@@ -13,6 +18,7 @@
 #ifndef ATHENA_SERVER_DDL_INTERNAL_H
 #define ATHENA_SERVER_DDL_INTERNAL_H
 
+#include "buf.h"
 #include "ddl.h"
 #include "ddl_lexer.h"
 
@@ -80,6 +86,15 @@ typedef enum ddl_row_format {
     DDL_ROW_FORMAT_SERDE
 } ddl_row_format;
 
+/* PARTITION (key = 'value', ...) [LOCATION 's3://...'] */
+typedef struct ddl_partition_spec {
+    char **keys;               /* lower case, in the order written */
+    char **values;
+    size_t count;
+    char *location;            /* ADD PARTITION ... LOCATION; NULL: the Hive default */
+    int line, column;          /* where the spec starts, for messages */
+} ddl_partition_spec;
+
 typedef struct ddl_stmt {
     ddl_stmt_kind kind;
     int if_exists;             /* IF EXISTS, or IF NOT EXISTS for CREATE */
@@ -101,6 +116,11 @@ typedef struct ddl_stmt {
     char *input_format;        /* STORED AS INPUTFORMAT '..' OUTPUTFORMAT '..' */
     char *output_format;
     json_t *properties;        /* DBPROPERTIES or TBLPROPERTIES */
+    int or_replace;            /* CREATE OR REPLACE VIEW */
+    ddl_partition_spec *specs; /* ALTER TABLE ADD/DROP PARTITION */
+    size_t spec_count, spec_cap;
+    char *query;               /* CREATE VIEW: the SELECT as written */
+    int query_line, query_column;   /* where it starts in the statement */
 } ddl_stmt;
 
 void ddl_stmt_free(ddl_stmt *stmt);
@@ -125,6 +145,32 @@ int ddl_parse_drop_table(ddl_parser *p, ddl_stmt *stmt);
 int ddl_parse_show_tables(ddl_parser *p, ddl_stmt *stmt);
 int ddl_parse_describe(ddl_parser *p, ddl_stmt *stmt);
 int ddl_parse_show_columns(ddl_parser *p, ddl_stmt *stmt);
+int ddl_parse_add_partition(ddl_parser *p, ddl_stmt *stmt);
+int ddl_parse_drop_partition(ddl_parser *p, ddl_stmt *stmt);
+int ddl_parse_show_partitions(ddl_parser *p, ddl_stmt *stmt);
+int ddl_parse_msck(ddl_parser *p, ddl_stmt *stmt);
+int ddl_parse_show_create_table(ddl_parser *p, ddl_stmt *stmt);
+int ddl_parse_create_view(ddl_parser *p, ddl_stmt *stmt);
+int ddl_parse_drop_view(ddl_parser *p, ddl_stmt *stmt);
+int ddl_parse_show_views(ddl_parser *p, ddl_stmt *stmt);
+
+/* Parsing pieces the parse functions share (ddl_parse.c). The accept_*
+ * functions consume a match and return 1 (0 otherwise; -1 after an error
+ * for the IF forms); the others return 0, or -1 with a syntax error. */
+const ddl_token *ddl_peek(const ddl_parser *p);
+int ddl_accept_word(ddl_parser *p, const char *keyword);
+int ddl_accept_punct(ddl_parser *p, char c);
+int ddl_expect_word(ddl_parser *p, const char *keyword);
+int ddl_expect_punct(ddl_parser *p, char c);
+int ddl_expect_end(ddl_parser *p, const char *expecting);   /* after an optional ';' */
+int ddl_accept_if_exists(ddl_parser *p);
+int ddl_accept_if_not_exists(ddl_parser *p);
+int ddl_accept_in_database(ddl_parser *p, char **database);  /* IN db / FROM db */
+int ddl_parse_qualified_name(ddl_parser *p, ddl_stmt *stmt); /* [db.]name */
+int ddl_parse_column_name(ddl_parser *p, char **out);
+int ddl_parse_string(ddl_parser *p, char **out);
+int ddl_parse_location(ddl_parser *p, char **out);           /* 's3://bucket/prefix' */
+int ddl_parse_show_pattern(ddl_parser *p, ddl_stmt *stmt, int like_optional);
 
 /* ---- execution ---- */
 
@@ -134,6 +180,8 @@ typedef struct ddl_context {
     const char *account_id;
     const engine_sink *sink;   /* may be NULL: output is dropped */
     ddl_error *err;
+    const char *s3_root;       /* NULL: MSCK REPAIR TABLE cannot run */
+    engine_session *session;   /* NULL: CREATE VIEW cannot run */
 } ddl_context;
 
 typedef int (*ddl_exec_fn)(ddl_context *ctx, const ddl_stmt *stmt);
@@ -146,6 +194,45 @@ int ddl_exec_drop_table(ddl_context *ctx, const ddl_stmt *stmt);
 int ddl_exec_show_tables(ddl_context *ctx, const ddl_stmt *stmt);
 int ddl_exec_describe(ddl_context *ctx, const ddl_stmt *stmt);
 int ddl_exec_show_columns(ddl_context *ctx, const ddl_stmt *stmt);
+int ddl_exec_add_partition(ddl_context *ctx, const ddl_stmt *stmt);
+int ddl_exec_drop_partition(ddl_context *ctx, const ddl_stmt *stmt);
+int ddl_exec_show_partitions(ddl_context *ctx, const ddl_stmt *stmt);
+int ddl_exec_msck(ddl_context *ctx, const ddl_stmt *stmt);
+int ddl_exec_show_create_table(ddl_context *ctx, const ddl_stmt *stmt);
+int ddl_exec_create_view(ddl_context *ctx, const ddl_stmt *stmt);
+int ddl_exec_drop_view(ddl_context *ctx, const ddl_stmt *stmt);
+int ddl_exec_show_views(ddl_context *ctx, const ddl_stmt *stmt);
+
+/* Execution pieces the exec functions share (ddl_exec.c). */
+int ddl_output_columns(ddl_context *ctx, const char *const *names, size_t count);
+int ddl_output_row(ddl_context *ctx, const char *const *values, size_t count);
+int ddl_output_nothing(ddl_context *ctx);   /* DDL: no columns, no rows */
+/* One row per "Name" of the documents in list that match pattern (NULL: all). */
+int ddl_output_names(ddl_context *ctx, json_t *list, const char *pattern);
+double ddl_now(void);
+int ddl_store_failure(ddl_context *ctx, const char *what);
+/* The statement's database, lower case: the one it names, else the query's
+ * context database, else "default". */
+const char *ddl_target_database(const ddl_context *ctx, const ddl_stmt *stmt, char *out,
+                                size_t cap);
+int ddl_database_exists(ddl_context *ctx, const char *name);
+int ddl_fail_no_database(ddl_context *ctx, const char *name);
+/* The table's Glue document, or NULL with Athena's error for a missing
+ * database or table. */
+json_t *ddl_load_table(ddl_context *ctx, const char *db, const char *name);
+const char *ddl_member_string(const json_t *obj, const char *key);   /* "" when absent */
+
+/* 1 if table (may be NULL) is a view: TableType VIRTUAL_VIEW. */
+int ddl_is_view(const json_t *table);
+
+/* Hive's partition name "key=value/key2=value2", keys and values escaped
+ * as Hive escapes path names (FileUtils.escapePathName). out is reset. */
+int ddl_partition_name(const json_t *keys, const json_t *values, buf *out);
+/* Decodes one escaped path segment value (%XX) into out; -1 if malformed. */
+int ddl_unescape_path_value(const char *text, size_t len, buf *out);
+/* A new Glue Partition document for table with these values at location. */
+json_t *ddl_glue_partition(const json_t *table, const json_t *values, const char *location,
+                           const char *account_id, double now);
 
 /* Glue documents for CREATE DATABASE / CREATE TABLE (ddl_glue.c). now is
  * seconds since the epoch. NULL only when out of memory. */

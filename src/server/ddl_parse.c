@@ -29,22 +29,22 @@ static const ddl_token *peek_at(const ddl_parser *p, size_t ahead)
     return &p->tokens->items[i < p->tokens->count ? i : p->tokens->count - 1];
 }
 
-static const ddl_token *peek(const ddl_parser *p)
+const ddl_token *ddl_peek(const ddl_parser *p)
 {
     return peek_at(p, 0);
 }
 
-static int accept_word(ddl_parser *p, const char *keyword)
+int ddl_accept_word(ddl_parser *p, const char *keyword)
 {
-    if (!ddl_token_is_word(peek(p), keyword))
+    if (!ddl_token_is_word(ddl_peek(p), keyword))
         return 0;
     p->pos++;
     return 1;
 }
 
-static int accept_punct(ddl_parser *p, char c)
+int ddl_accept_punct(ddl_parser *p, char c)
 {
-    if (!ddl_token_is_punct(peek(p), c))
+    if (!ddl_token_is_punct(ddl_peek(p), c))
         return 0;
     p->pos++;
     return 1;
@@ -58,7 +58,7 @@ static int fail_at(ddl_parser *p, const ddl_token *t, const char *what, const ch
 
 int ddl_syntax_error(ddl_parser *p, const char *expecting)
 {
-    const ddl_token *t = peek(p);
+    const ddl_token *t = ddl_peek(p);
     if (t->type == DDL_TOK_EOF)
         return ddl_fail(p->err, 1, "line %d:%d: mismatched input '<EOF>'. Expecting: %s", t->line,
                         t->column, expecting);
@@ -68,18 +68,18 @@ int ddl_syntax_error(ddl_parser *p, const char *expecting)
                     expecting);
 }
 
-static int expect_word(ddl_parser *p, const char *keyword)
+int ddl_expect_word(ddl_parser *p, const char *keyword)
 {
-    if (accept_word(p, keyword))
+    if (ddl_accept_word(p, keyword))
         return 0;
     char expecting[64];
     snprintf(expecting, sizeof expecting, "'%s'", keyword);
     return ddl_syntax_error(p, expecting);
 }
 
-static int expect_punct(ddl_parser *p, char c)
+int ddl_expect_punct(ddl_parser *p, char c)
 {
-    if (accept_punct(p, c))
+    if (ddl_accept_punct(p, c))
         return 0;
     char expecting[8];
     snprintf(expecting, sizeof expecting, "'%c'", c);
@@ -87,28 +87,28 @@ static int expect_punct(ddl_parser *p, char c)
 }
 
 /* The end of the statement, after an optional ';'. */
-static int expect_end(ddl_parser *p, const char *expecting)
+int ddl_expect_end(ddl_parser *p, const char *expecting)
 {
-    accept_punct(p, ';');
-    if (peek(p)->type == DDL_TOK_EOF)
+    ddl_accept_punct(p, ';');
+    if (ddl_peek(p)->type == DDL_TOK_EOF)
         return 0;
     return ddl_syntax_error(p, expecting);
 }
 
-static int accept_if_exists(ddl_parser *p)
+int ddl_accept_if_exists(ddl_parser *p)
 {
-    if (!ddl_token_is_word(peek(p), "IF"))
+    if (!ddl_token_is_word(ddl_peek(p), "IF"))
         return 0;
     p->pos++;
-    return expect_word(p, "EXISTS") == 0 ? 1 : -1;
+    return ddl_expect_word(p, "EXISTS") == 0 ? 1 : -1;
 }
 
-static int accept_if_not_exists(ddl_parser *p)
+int ddl_accept_if_not_exists(ddl_parser *p)
 {
-    if (!ddl_token_is_word(peek(p), "IF"))
+    if (!ddl_token_is_word(ddl_peek(p), "IF"))
         return 0;
     p->pos++;
-    return expect_word(p, "NOT") == 0 && expect_word(p, "EXISTS") == 0 ? 1 : -1;
+    return ddl_expect_word(p, "NOT") == 0 && ddl_expect_word(p, "EXISTS") == 0 ? 1 : -1;
 }
 
 /* ---- names and literals ---- */
@@ -150,7 +150,7 @@ static int check_name(ddl_parser *p, const ddl_token *t, const char *name, name_
  * cased into a new string. */
 static int parse_name(ddl_parser *p, name_rule rule, char **out)
 {
-    const ddl_token *t = peek(p);
+    const ddl_token *t = ddl_peek(p);
     char *name;
     if (t->type == DDL_TOK_WORD || t->type == DDL_TOK_NUMBER)
         name = strndup(t->start, t->length);
@@ -172,12 +172,17 @@ static int parse_name(ddl_parser *p, name_rule rule, char **out)
     return 0;
 }
 
+int ddl_parse_column_name(ddl_parser *p, char **out)
+{
+    return parse_name(p, NAME_COLUMN, out);
+}
+
 /* [db.]name into stmt->database (only when qualified) and stmt->name. */
-static int parse_qualified_name(ddl_parser *p, ddl_stmt *stmt)
+int ddl_parse_qualified_name(ddl_parser *p, ddl_stmt *stmt)
 {
     if (parse_name(p, NAME_OBJECT, &stmt->name) != 0)
         return -1;
-    if (!accept_punct(p, '.'))
+    if (!ddl_accept_punct(p, '.'))
         return 0;
     free(stmt->database);
     stmt->database = stmt->name;
@@ -185,9 +190,9 @@ static int parse_qualified_name(ddl_parser *p, ddl_stmt *stmt)
     return parse_name(p, NAME_OBJECT, &stmt->name);
 }
 
-static int parse_string(ddl_parser *p, char **out)
+int ddl_parse_string(ddl_parser *p, char **out)
 {
-    const ddl_token *t = peek(p);
+    const ddl_token *t = ddl_peek(p);
     if (t->type != DDL_TOK_STRING)
         return ddl_syntax_error(p, "<string>");
     if (!utf8_valid(t->text))
@@ -206,26 +211,26 @@ static int parse_properties(ddl_parser *p, json_t **out)
 {
     if (!*out && !(*out = json_object()))
         return ddl_fail(p->err, 0, "out of memory");
-    if (expect_punct(p, '(') != 0)
+    if (ddl_expect_punct(p, '(') != 0)
         return -1;
     do {
         char *key = NULL, *value = NULL;
-        const ddl_token *key_token = peek(p);
-        int rc = parse_string(p, &key);
+        const ddl_token *key_token = ddl_peek(p);
+        int rc = ddl_parse_string(p, &key);
         if (rc == 0 && (strlen(key) == 0 || strlen(key) > DDL_MAX_NAME))
             rc = fail_at(p, key_token, "property keys must have 1 to 255 characters", NULL);
         if (rc == 0)
-            rc = expect_punct(p, '=');
+            rc = ddl_expect_punct(p, '=');
         if (rc == 0)
-            rc = parse_string(p, &value);
+            rc = ddl_parse_string(p, &value);
         if (rc == 0 && json_object_set_new(*out, key, json_string(value)) != 0)
             rc = ddl_fail(p->err, 0, "out of memory");
         free(key);
         free(value);
         if (rc != 0)
             return -1;
-    } while (accept_punct(p, ','));
-    return expect_punct(p, ')');
+    } while (ddl_accept_punct(p, ','));
+    return ddl_expect_punct(p, ')');
 }
 
 /* s3://bucket[/key...]: the only kind of location Athena accepts. The key
@@ -265,7 +270,7 @@ static int parse_clauses(ddl_parser *p, ddl_stmt *stmt, const ddl_clause *clause
     size_t next = 0;
     for (;;) {
         size_t i = next;
-        while (i < n && !ddl_token_is_word(peek(p), clauses[i].keyword))
+        while (i < n && !ddl_token_is_word(ddl_peek(p), clauses[i].keyword))
             i++;
         if (i == n)
             break;
@@ -279,22 +284,27 @@ static int parse_clauses(ddl_parser *p, ddl_stmt *stmt, const ddl_clause *clause
         used += (size_t)snprintf(expecting + used, sizeof expecting - used, "'%s', ",
                                  clauses[i].keyword);
     snprintf(expecting + used, sizeof expecting - used, "<EOF>");
-    return expect_end(p, expecting);
+    return ddl_expect_end(p, expecting);
 }
 
 static int parse_comment_clause(ddl_parser *p, ddl_stmt *stmt)
 {
     p->pos++;
-    return parse_string(p, &stmt->comment);
+    return ddl_parse_string(p, &stmt->comment);
+}
+
+int ddl_parse_location(ddl_parser *p, char **out)
+{
+    const ddl_token *t = ddl_peek(p);
+    if (ddl_parse_string(p, out) != 0)
+        return -1;
+    return check_s3_location(p, t, *out);
 }
 
 static int parse_location_clause(ddl_parser *p, ddl_stmt *stmt)
 {
     p->pos++;
-    const ddl_token *t = peek(p);
-    if (parse_string(p, &stmt->location) != 0)
-        return -1;
-    return check_s3_location(p, t, stmt->location);
+    return ddl_parse_location(p, &stmt->location);
 }
 
 /* ---- databases ---- */
@@ -302,14 +312,14 @@ static int parse_location_clause(ddl_parser *p, ddl_stmt *stmt)
 static int parse_dbproperties_clause(ddl_parser *p, ddl_stmt *stmt)
 {
     p->pos++;
-    if (expect_word(p, "DBPROPERTIES") != 0)
+    if (ddl_expect_word(p, "DBPROPERTIES") != 0)
         return -1;
     return parse_properties(p, &stmt->properties);
 }
 
 static int expect_database_word(ddl_parser *p)
 {
-    if (accept_word(p, "DATABASE") || accept_word(p, "SCHEMA"))
+    if (ddl_accept_word(p, "DATABASE") || ddl_accept_word(p, "SCHEMA"))
         return 0;
     return ddl_syntax_error(p, "'DATABASE', 'SCHEMA'");
 }
@@ -321,8 +331,8 @@ int ddl_parse_create_database(ddl_parser *p, ddl_stmt *stmt)
         {"LOCATION", parse_location_clause},
         {"WITH", parse_dbproperties_clause},
     };
-    if (expect_word(p, "CREATE") != 0 || expect_database_word(p) != 0 ||
-        (stmt->if_exists = accept_if_not_exists(p)) < 0 ||
+    if (ddl_expect_word(p, "CREATE") != 0 || expect_database_word(p) != 0 ||
+        (stmt->if_exists = ddl_accept_if_not_exists(p)) < 0 ||
         parse_name(p, NAME_OBJECT, &stmt->name) != 0)
         return -1;
     return parse_clauses(p, stmt, clauses, sizeof clauses / sizeof clauses[0]);
@@ -330,35 +340,35 @@ int ddl_parse_create_database(ddl_parser *p, ddl_stmt *stmt)
 
 int ddl_parse_drop_database(ddl_parser *p, ddl_stmt *stmt)
 {
-    if (expect_word(p, "DROP") != 0 || expect_database_word(p) != 0 ||
-        (stmt->if_exists = accept_if_exists(p)) < 0 ||
+    if (ddl_expect_word(p, "DROP") != 0 || expect_database_word(p) != 0 ||
+        (stmt->if_exists = ddl_accept_if_exists(p)) < 0 ||
         parse_name(p, NAME_OBJECT, &stmt->name) != 0)
         return -1;
-    if (accept_word(p, "CASCADE"))
+    if (ddl_accept_word(p, "CASCADE"))
         stmt->cascade = 1;
     else
-        accept_word(p, "RESTRICT");
-    return expect_end(p, stmt->cascade ? "<EOF>" : "'CASCADE', 'RESTRICT', <EOF>");
+        ddl_accept_word(p, "RESTRICT");
+    return ddl_expect_end(p, stmt->cascade ? "<EOF>" : "'CASCADE', 'RESTRICT', <EOF>");
 }
 
 /* [LIKE] 'pattern' at the end of SHOW statements. */
-static int parse_show_pattern(ddl_parser *p, ddl_stmt *stmt, int like_optional)
+int ddl_parse_show_pattern(ddl_parser *p, ddl_stmt *stmt, int like_optional)
 {
-    int like = accept_word(p, "LIKE");
-    if (like || (like_optional && peek(p)->type == DDL_TOK_STRING))
-        return parse_string(p, &stmt->pattern);
+    int like = ddl_accept_word(p, "LIKE");
+    if (like || (like_optional && ddl_peek(p)->type == DDL_TOK_STRING))
+        return ddl_parse_string(p, &stmt->pattern);
     return 0;
 }
 
 int ddl_parse_show_databases(ddl_parser *p, ddl_stmt *stmt)
 {
-    if (expect_word(p, "SHOW") != 0)
+    if (ddl_expect_word(p, "SHOW") != 0)
         return -1;
-    if (!accept_word(p, "DATABASES") && !accept_word(p, "SCHEMAS"))
+    if (!ddl_accept_word(p, "DATABASES") && !ddl_accept_word(p, "SCHEMAS"))
         return ddl_syntax_error(p, "'DATABASES', 'SCHEMAS'");
-    if (parse_show_pattern(p, stmt, 0) != 0)
+    if (ddl_parse_show_pattern(p, stmt, 0) != 0)
         return -1;
-    return expect_end(p, stmt->pattern ? "<EOF>" : "'LIKE', <EOF>");
+    return ddl_expect_end(p, stmt->pattern ? "<EOF>" : "'LIKE', <EOF>");
 }
 
 /* ---- tables ---- */
@@ -367,10 +377,10 @@ int ddl_parse_show_databases(ddl_parser *p, ddl_stmt *stmt)
  * joined with spaces (comments between them are gone) and normalized. */
 static int parse_column_type(ddl_parser *p, char **out)
 {
-    const ddl_token *first = peek(p);
+    const ddl_token *first = ddl_peek(p);
     buf text = BUF_INIT, normalized = BUF_INIT;
     int depth = 0, oom = 0;
-    for (const ddl_token *t = peek(p); t->type != DDL_TOK_EOF; t = peek(p)) {
+    for (const ddl_token *t = ddl_peek(p); t->type != DDL_TOK_EOF; t = ddl_peek(p)) {
         if (depth == 0 && (ddl_token_is_punct(t, ',') || ddl_token_is_punct(t, ')') ||
                            ddl_token_is_word(t, "COMMENT")))
             break;
@@ -414,23 +424,23 @@ static int push_column(ddl_parser *p, ddl_column_list *list, ddl_column_def **co
 /* (name type [COMMENT 'text'], ...) */
 static int parse_column_list(ddl_parser *p, ddl_column_list *list)
 {
-    if (expect_punct(p, '(') != 0)
+    if (ddl_expect_punct(p, '(') != 0)
         return -1;
     do {
         ddl_column_def *col = NULL;
         if (push_column(p, list, &col) != 0 || parse_name(p, NAME_COLUMN, &col->name) != 0 ||
             parse_column_type(p, &col->type) != 0)
             return -1;
-        if (accept_word(p, "COMMENT") && parse_string(p, &col->comment) != 0)
+        if (ddl_accept_word(p, "COMMENT") && ddl_parse_string(p, &col->comment) != 0)
             return -1;
-    } while (accept_punct(p, ','));
-    return expect_punct(p, ')');
+    } while (ddl_accept_punct(p, ','));
+    return ddl_expect_punct(p, ')');
 }
 
 static int parse_partitioned_clause(ddl_parser *p, ddl_stmt *stmt)
 {
     p->pos++;
-    if (expect_word(p, "BY") != 0)
+    if (ddl_expect_word(p, "BY") != 0)
         return -1;
     return parse_column_list(p, &stmt->partition_keys);
 }
@@ -442,11 +452,11 @@ static int parse_delimiter(ddl_parser *p, ddl_stmt *stmt, const char *param,
                            const char *const *words)
 {
     for (; *words; words++)
-        if (expect_word(p, *words) != 0)
+        if (ddl_expect_word(p, *words) != 0)
             return -1;
-    const ddl_token *t = peek(p);
+    const ddl_token *t = ddl_peek(p);
     char *value = NULL;
-    if (parse_string(p, &value) != 0)
+    if (ddl_parse_string(p, &value) != 0)
         return -1;
     int rc = 0;
     if (strcmp(param, "line.delim") == 0 && strcmp(value, "\n") != 0)
@@ -467,20 +477,21 @@ static int parse_delimited(ddl_parser *p, ddl_stmt *stmt)
     stmt->row_format = DDL_ROW_FORMAT_DELIMITED;
     if (!stmt->delimiters && !(stmt->delimiters = json_object()))
         return ddl_fail(p->err, 0, "out of memory");
-    if (accept_word(p, "FIELDS")) {
+    if (ddl_accept_word(p, "FIELDS")) {
         if (parse_delimiter(p, stmt, "field.delim", terminated_by) != 0)
             return -1;
-        if (accept_word(p, "ESCAPED") && parse_delimiter(p, stmt, "escape.delim", by) != 0)
+        if (ddl_accept_word(p, "ESCAPED") && parse_delimiter(p, stmt, "escape.delim", by) != 0)
             return -1;
     }
-    if (accept_word(p, "COLLECTION") &&
+    if (ddl_accept_word(p, "COLLECTION") &&
         parse_delimiter(p, stmt, "collection.delim", items_terminated_by) != 0)
         return -1;
-    if (accept_word(p, "MAP") && parse_delimiter(p, stmt, "mapkey.delim", keys_terminated_by) != 0)
+    if (ddl_accept_word(p, "MAP") &&
+        parse_delimiter(p, stmt, "mapkey.delim", keys_terminated_by) != 0)
         return -1;
-    if (accept_word(p, "LINES") && parse_delimiter(p, stmt, "line.delim", terminated_by) != 0)
+    if (ddl_accept_word(p, "LINES") && parse_delimiter(p, stmt, "line.delim", terminated_by) != 0)
         return -1;
-    if (accept_word(p, "NULL") &&
+    if (ddl_accept_word(p, "NULL") &&
         parse_delimiter(p, stmt, "serialization.null.format", defined_as) != 0)
         return -1;
     return 0;
@@ -489,18 +500,18 @@ static int parse_delimited(ddl_parser *p, ddl_stmt *stmt)
 static int parse_row_format_clause(ddl_parser *p, ddl_stmt *stmt)
 {
     p->pos++;
-    if (expect_word(p, "FORMAT") != 0)
+    if (ddl_expect_word(p, "FORMAT") != 0)
         return -1;
-    if (accept_word(p, "DELIMITED"))
+    if (ddl_accept_word(p, "DELIMITED"))
         return parse_delimited(p, stmt);
-    if (!accept_word(p, "SERDE"))
+    if (!ddl_accept_word(p, "SERDE"))
         return ddl_syntax_error(p, "'DELIMITED', 'SERDE'");
     stmt->row_format = DDL_ROW_FORMAT_SERDE;
-    if (parse_string(p, &stmt->serde) != 0)
+    if (ddl_parse_string(p, &stmt->serde) != 0)
         return -1;
-    if (!accept_word(p, "WITH"))
+    if (!ddl_accept_word(p, "WITH"))
         return 0;
-    if (expect_word(p, "SERDEPROPERTIES") != 0)
+    if (ddl_expect_word(p, "SERDEPROPERTIES") != 0)
         return -1;
     return parse_properties(p, &stmt->serde_properties);
 }
@@ -508,14 +519,15 @@ static int parse_row_format_clause(ddl_parser *p, ddl_stmt *stmt)
 static int parse_stored_clause(ddl_parser *p, ddl_stmt *stmt)
 {
     p->pos++;
-    if (expect_word(p, "AS") != 0)
+    if (ddl_expect_word(p, "AS") != 0)
         return -1;
-    if (accept_word(p, "INPUTFORMAT")) {
-        if (parse_string(p, &stmt->input_format) != 0 || expect_word(p, "OUTPUTFORMAT") != 0)
+    if (ddl_accept_word(p, "INPUTFORMAT")) {
+        if (ddl_parse_string(p, &stmt->input_format) != 0 ||
+            ddl_expect_word(p, "OUTPUTFORMAT") != 0)
             return -1;
-        return parse_string(p, &stmt->output_format);
+        return ddl_parse_string(p, &stmt->output_format);
     }
-    const ddl_token *t = peek(p);
+    const ddl_token *t = ddl_peek(p);
     if (t->type != DDL_TOK_WORD)
         return ddl_syntax_error(p, "<file format>, 'INPUTFORMAT'");
     char *format = strndup(t->start, t->length);
@@ -587,11 +599,11 @@ int ddl_parse_create_table(ddl_parser *p, ddl_stmt *stmt)
         {"LOCATION", parse_location_clause},
         {"TBLPROPERTIES", parse_tblproperties_clause},
     };
-    if (expect_word(p, "CREATE") != 0)
+    if (ddl_expect_word(p, "CREATE") != 0)
         return -1;
-    stmt->external = accept_word(p, "EXTERNAL");
-    if (expect_word(p, "TABLE") != 0 || (stmt->if_exists = accept_if_not_exists(p)) < 0 ||
-        parse_qualified_name(p, stmt) != 0 || parse_column_list(p, &stmt->columns) != 0 ||
+    stmt->external = ddl_accept_word(p, "EXTERNAL");
+    if (ddl_expect_word(p, "TABLE") != 0 || (stmt->if_exists = ddl_accept_if_not_exists(p)) < 0 ||
+        ddl_parse_qualified_name(p, stmt) != 0 || parse_column_list(p, &stmt->columns) != 0 ||
         parse_clauses(p, stmt, clauses, sizeof clauses / sizeof clauses[0]) != 0)
         return -1;
     return check_create_table(p, stmt);
@@ -599,57 +611,57 @@ int ddl_parse_create_table(ddl_parser *p, ddl_stmt *stmt)
 
 int ddl_parse_drop_table(ddl_parser *p, ddl_stmt *stmt)
 {
-    if (expect_word(p, "DROP") != 0 || expect_word(p, "TABLE") != 0 ||
-        (stmt->if_exists = accept_if_exists(p)) < 0 || parse_qualified_name(p, stmt) != 0)
+    if (ddl_expect_word(p, "DROP") != 0 || ddl_expect_word(p, "TABLE") != 0 ||
+        (stmt->if_exists = ddl_accept_if_exists(p)) < 0 || ddl_parse_qualified_name(p, stmt) != 0)
         return -1;
-    accept_word(p, "PURGE");  /* Hive's; an external table's data stays either way */
-    return expect_end(p, "<EOF>");
+    ddl_accept_word(p, "PURGE");  /* Hive's; an external table's data stays either way */
+    return ddl_expect_end(p, "<EOF>");
 }
 
 /* IN db / FROM db */
-static int accept_in_database(ddl_parser *p, char **database)
+int ddl_accept_in_database(ddl_parser *p, char **database)
 {
-    if (!accept_word(p, "IN") && !accept_word(p, "FROM"))
+    if (!ddl_accept_word(p, "IN") && !ddl_accept_word(p, "FROM"))
         return 0;
     return parse_name(p, NAME_OBJECT, database) == 0 ? 1 : -1;
 }
 
 int ddl_parse_show_tables(ddl_parser *p, ddl_stmt *stmt)
 {
-    if (expect_word(p, "SHOW") != 0 || expect_word(p, "TABLES") != 0 ||
-        accept_in_database(p, &stmt->database) < 0 || parse_show_pattern(p, stmt, 1) != 0)
+    if (ddl_expect_word(p, "SHOW") != 0 || ddl_expect_word(p, "TABLES") != 0 ||
+        ddl_accept_in_database(p, &stmt->database) < 0 || ddl_parse_show_pattern(p, stmt, 1) != 0)
         return -1;
-    return expect_end(p, stmt->pattern ? "<EOF>" : "'IN', 'LIKE', <string>, <EOF>");
+    return ddl_expect_end(p, stmt->pattern ? "<EOF>" : "'IN', 'LIKE', <string>, <EOF>");
 }
 
 int ddl_parse_describe(ddl_parser *p, ddl_stmt *stmt)
 {
-    if (!accept_word(p, "DESCRIBE") && expect_word(p, "DESC") != 0)
+    if (!ddl_accept_word(p, "DESCRIBE") && ddl_expect_word(p, "DESC") != 0)
         return -1;
-    const ddl_token *t = peek(p);
+    const ddl_token *t = ddl_peek(p);
     if (ddl_token_is_word(t, "EXTENDED") || ddl_token_is_word(t, "FORMATTED"))
         return fail_at(p, t, "DESCRIBE EXTENDED and DESCRIBE FORMATTED are not supported yet",
                        NULL);
-    if (parse_qualified_name(p, stmt) != 0)
+    if (ddl_parse_qualified_name(p, stmt) != 0)
         return -1;
-    if (peek(p)->type != DDL_TOK_EOF && !ddl_token_is_punct(peek(p), ';') &&
+    if (ddl_peek(p)->type != DDL_TOK_EOF && !ddl_token_is_punct(ddl_peek(p), ';') &&
         parse_name(p, NAME_COLUMN, &stmt->column) != 0)
         return -1;
-    return expect_end(p, "<EOF>");
+    return ddl_expect_end(p, "<EOF>");
 }
 
 int ddl_parse_show_columns(ddl_parser *p, ddl_stmt *stmt)
 {
-    if (expect_word(p, "SHOW") != 0 || expect_word(p, "COLUMNS") != 0)
+    if (ddl_expect_word(p, "SHOW") != 0 || ddl_expect_word(p, "COLUMNS") != 0)
         return -1;
-    if (!accept_word(p, "FROM") && !accept_word(p, "IN"))
+    if (!ddl_accept_word(p, "FROM") && !ddl_accept_word(p, "IN"))
         return ddl_syntax_error(p, "'FROM', 'IN'");
-    if (parse_qualified_name(p, stmt) != 0)
+    if (ddl_parse_qualified_name(p, stmt) != 0)
         return -1;
     char *qualifier = stmt->database;
     stmt->database = NULL;
     const ddl_token *t = peek_at(p, 1);
-    int in = accept_in_database(p, &stmt->database);
+    int in = ddl_accept_in_database(p, &stmt->database);
     int rc = in < 0 ? -1 : 0;
     if (in > 0 && qualifier && strcmp(qualifier, stmt->database) != 0)
         rc = fail_at(p, t, "the table is qualified with another database: ", qualifier);
@@ -658,5 +670,5 @@ int ddl_parse_show_columns(ddl_parser *p, ddl_stmt *stmt)
         qualifier = NULL;
     }
     free(qualifier);
-    return rc != 0 ? -1 : expect_end(p, in ? "<EOF>" : "'FROM', 'IN', <EOF>");
+    return rc != 0 ? -1 : ddl_expect_end(p, in ? "<EOF>" : "'FROM', 'IN', <EOF>");
 }

@@ -294,8 +294,9 @@ static engine_failure bind_table(engine_session *s, const char *sql, const sandb
         return engine_fail(err, ENGINE_USER_ERROR, "TABLE_NOT_FOUND",
                            "%sTable '%s.%s.%s' does not exist", position, ENGINE_CATALOG, db,
                            name);
-    engine_failure f = engine_view_refresh(s->e, s->conn, db, name, table,
-                                           &stats->bytes_scanned, err);
+    engine_failure f = engine_view_refresh(s->e, s->conn,
+                                           &(engine_bind){sql, default_db, lookup, ud, 0}, db, name,
+                                           table, &stats->bytes_scanned, err);
     json_decref(table);
     return f;
 }

@@ -5,7 +5,8 @@
  * The engine runs one SELECT-type statement at a time per session (one
  * session per worker thread) and streams its rows, rendered as Athena renders
  * them, into a sink. Catalog tables become engine views over the files under
- * their LOCATION, created by the engine itself; user SQL can reference only
+ * their LOCATION (for partitioned tables: the registered partitions'
+ * locations), created by the engine itself; user SQL can reference only
  * those tables (see sandbox.h). A running statement can be interrupted from
  * another thread.
  */

@@ -4,8 +4,14 @@
  *   engine.c         open/close, sessions, running a statement and streaming
  *                    its rows, interrupts;
  *   engine_views.c   a catalog table (Glue Table JSON) -> the DuckDB view
- *                    that reads exactly the files under its LOCATION;
+ *                    that reads exactly the files under its LOCATION, or
+ *                    those of its registered partitions;
+ *   engine_catalog_views.c  an Athena view (VIRTUAL_VIEW) -> a DuckDB view
+ *                    over the views of the tables it reads;
+ *   engine_view_cache.c  creating those views, their fingerprints, quoting;
  *   engine_files.c   listing those files the way Hive/Athena do;
+ *   engine_partitions.c  the files of registered partitions, bytes scanned;
+ *   engine_pruning.c which partitions a statement's predicates select;
  *   engine_params.c  Athena literals (execution parameters) -> typed binds;
  *   engine_errors.c  DuckDB's errors -> Athena's codes and "line L:C: ..."
  *                    messages;
@@ -101,13 +107,56 @@ void table_files_free(table_files *files);
 
 /* ---- engine_views.c ---- */
 
-/* Creates or refreshes the view ENGINE_CATALOG."db"."name" for the Glue
- * table, reading the files present now. work is a connection the caller
- * owns (used to describe files); adds the bytes of the table's files to
- * *bytes. Returns ENGINE_OK or a failure with err filled. */
-engine_failure engine_view_refresh(engine *e, duckdb_connection work, const char *db,
-                                   const char *name, const json_t *table, int64_t *bytes,
-                                   engine_error *err);
+/* What binding a catalog table needs to know about the statement that
+ * names it. */
+typedef struct engine_bind {
+    const char *sql;               /* the statement; its predicates on partition
+                                    * columns decide the bytes counted */
+    const char *default_db;        /* the database of its unqualified names ("" none) */
+    engine_table_lookup lookup;    /* finds the tables a catalog view reads */
+    void *lookup_user_data;
+    int depth;                     /* views within views; 0 for the user's statement */
+} engine_bind;
+
+/* The member of a table entry from the lookup that holds its registered
+ * partitions (an array of Glue Partition documents; JSON null when they
+ * could not be read). Without it, a partitioned table reads every
+ * key=value folder under its LOCATION. ddl_catalog_lookup (ddl.h) fills it. */
+#define ENGINE_TABLE_PARTITIONS "Partitions"
+
+/* Creates or refreshes the view ENGINE_CATALOG."db"."name" for the catalog
+ * entry (a Glue table, or an Athena view), reading the files present now.
+ * work is a connection the caller owns (used to describe files); adds the
+ * bytes the statement reads from the table to *bytes. Returns ENGINE_OK or
+ * a failure with err filled. */
+engine_failure engine_view_refresh(engine *e, duckdb_connection work, const engine_bind *bind,
+                                   const char *db, const char *name, const json_t *table,
+                                   int64_t *bytes, engine_error *err);
+/* The same, also giving the fingerprint of what the view was built from
+ * (a view over it must be re-created when it changes). */
+engine_failure engine_entry_refresh(engine *e, duckdb_connection work, const engine_bind *bind,
+                                    const char *db, const char *name, const json_t *table,
+                                    int64_t *bytes, char fingerprint[65], engine_error *err);
+
+/* ---- engine_catalog_views.c ---- */
+
+/* engine_entry_refresh for an Athena view (TableType VIRTUAL_VIEW). */
+engine_failure engine_catalog_view_refresh(engine *e, duckdb_connection work,
+                                           const engine_bind *bind, const char *db,
+                                           const char *name, const json_t *view,
+                                           int64_t *bytes, char fingerprint[65],
+                                           engine_error *err);
+
+/* ---- engine_view_cache.c ---- */
+
+/* 1 if the view db.name was last built from fingerprint fp. */
+int engine_view_is_current(engine *e, const char *db, const char *name, const char *fp);
+/* Runs create_sql (a CREATE OR REPLACE VIEW of db.name) on the setup
+ * connection after creating the schema, and remembers fp for the view. */
+engine_failure engine_view_create(engine *e, const char *db, const char *name,
+                                  const char *create_sql, const char *fp, engine_error *err);
+/* ENGINE_CATALOG."db"."name" */
+int engine_put_view_name(buf *b, const char *db, const char *name);
 
 /* CREATE SCHEMA IF NOT EXISTS for db, under the view lock. 0 or -1. */
 int engine_schema_ensure(engine *e, const char *db, engine_error *err);
@@ -117,6 +166,38 @@ void engine_view_cache_free(engine *e);
 /* SQL quoting: "ident" with "" doubled, 'literal' with '' doubled. */
 int sql_ident(buf *b, const char *name);
 int sql_literal(buf *b, const char *text);
+
+/* ---- engine_partitions.c ---- */
+
+/* The files of each registered partition, in the order of the table's
+ * ENGINE_TABLE_PARTITIONS. */
+typedef struct partition_files {
+    table_files *lists;
+    size_t count;
+} partition_files;
+
+/* Lists the files of every partition of table. ENGINE_OK or a failure. */
+engine_failure partition_files_load(engine *e, const char *db, const char *name,
+                                    const json_t *table, partition_files *out,
+                                    engine_error *err);
+void partition_files_free(partition_files *pf);
+/* Every partition's files in one list (copies). 0 or -1 (out of memory;
+ * all holds what was copied, for table_files_free). */
+int partition_files_merge(const partition_files *pf, table_files *all);
+/* The bytes of the partitions bind's statement can read. */
+int64_t partition_files_bytes(const partition_files *pf, duckdb_connection work,
+                              const engine_bind *bind, const char *db, const char *name,
+                              const json_t *table);
+
+/* ---- engine_pruning.c ---- */
+
+/* Sets keep[i] (one per element of partitions, Glue Partition documents of
+ * db.name with partition_keys) to 0 when the statement whose parse tree
+ * (json_serialize_sql) is given certainly reads no row of partition i, else
+ * to 1. Unqualified table names resolve in default_db. */
+void engine_prune_partitions(const json_t *tree, const char *default_db, const char *db,
+                             const char *name, const json_t *partition_keys,
+                             const json_t *partitions, unsigned char *keep);
 
 /* ---- engine_names.c ---- */
 

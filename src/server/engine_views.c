@@ -20,8 +20,18 @@
  * Every name and path is quoted here (files come from the filesystem and
  * names from CreateTable), so nothing a user controls becomes SQL text.
  *
+ * Partition columns come from the folders: with registered partitions (the
+ * catalog lookup gives them, see engine_partitions.c) each partition is a
+ * reader over its own location with its values as constants, the readers
+ * joined by UNION ALL BY NAME, so a filter on a partition column lets
+ * DuckDB drop whole readers; without them (a lookup that does not give
+ * partitions), every key=value folder under the LOCATION, read with
+ * DuckDB's hive partitioning.
+ *
  * A view is re-created only when its fingerprint (the Glue entry plus every
- * file's path, size, mtime and inode) changed since the last time.
+ * file's path, size, mtime and inode) changed since the last time
+ * (engine_view_cache.c). Athena views (VIRTUAL_VIEW) are built by
+ * engine_catalog_views.c.
  */
 #include "engine_internal.h"
 
@@ -43,6 +53,7 @@ typedef struct table_column {
     buf duck_type;          /* DuckDB type from hive_type_to_duckdb */
     int is_partition;
     const char *source;     /* the reader's column for it; NULL: absent (NULL) */
+    char alias[64];         /* a registered partition column's constant in the readers */
 } table_column;
 
 typedef struct table_def {
@@ -55,29 +66,10 @@ typedef struct table_def {
     size_t partition_count;
     char **detected;        /* source column names found in the files */
     size_t detected_count;
+    const partition_files *registered;   /* NULL: partitions are the folders found */
 } table_def;
 
-/* ---- quoting ------------------------------------------------------------ */
-
-static int sql_quoted(buf *b, const char *text, char quote)
-{
-    if (buf_putc(b, quote) != 0)
-        return -1;
-    for (const char *p = text; *p; p++)
-        if ((*p == quote && buf_putc(b, quote) != 0) || buf_putc(b, *p) != 0)
-            return -1;
-    return buf_putc(b, quote);
-}
-
-int sql_ident(buf *b, const char *name)
-{
-    return sql_quoted(b, name, '"');
-}
-
-int sql_literal(buf *b, const char *text)
-{
-    return sql_quoted(b, text, '\'');
-}
+/* ---- the declared columns ------------------------------------------------ */
 
 /* hive_types only ever emits keywords, digits, punctuation and "word"
  * field names; checked anyway because the type is pasted into SQL. */
@@ -151,7 +143,7 @@ static engine_failure add_column(table_def *t, const json_t *col, int is_partiti
                                "Table '%s.%s.%s' declares column '%s' twice", ENGINE_CATALOG,
                                t->db, t->name, name);
     table_column *c = &t->columns[t->column_count];
-    *c = (table_column){name, BUF_INIT, is_partition, NULL};
+    *c = (table_column){name, BUF_INIT, is_partition, NULL, ""};
     t->column_count++;   /* counted now so that its buffer is freed */
     char why[256] = "";
     if (hive_type_to_duckdb(type, &c->duck_type, why, sizeof why) != 0 ||
@@ -234,8 +226,9 @@ static int put_file_list(buf *b, const table_files *files)
 
 static int put_hive_options(buf *b, const table_def *t)
 {
-    return buf_printf(b, ", hive_partitioning=%s%s", t->partition_count ? "true" : "false",
-                      t->partition_count ? ", hive_types_autocast=false" : "");
+    int from_folders = t->partition_count && !t->registered;
+    return buf_printf(b, ", hive_partitioning=%s%s", from_folders ? "true" : "false",
+                      from_folders ? ", hive_types_autocast=false" : "");
 }
 
 /* skip.header.line.count as a non-negative number (0 when absent). */
@@ -429,7 +422,7 @@ static int put_column(buf *b, const table_def *t, const table_column *c, size_t 
     int rc = 0;
     if (c->is_partition) {
         rc = buf_puts(b, "TRY_CAST(NULLIF(");
-        rc = rc ? rc : sql_ident(b, c->name);
+        rc = rc ? rc : sql_ident(b, c->source);
         rc = rc ? rc : buf_printf(b, ", '__HIVE_DEFAULT_PARTITION__') AS %s)",
                                   buf_str(&c->duck_type));
     } else if (t->format == FORMAT_TEXT || t->format == FORMAT_OPENCSV) {
@@ -464,6 +457,100 @@ static int put_select_list(buf *b, const table_def *t, int no_files)
     return rc;
 }
 
+static engine_failure put_reader(buf *b, const table_def *t, const table_files *files,
+                                 engine_error *err)
+{
+    if (t->format == FORMAT_TEXT || t->format == FORMAT_OPENCSV)
+        return put_csv_reader(b, t, files, err);
+    int rc = t->format == FORMAT_PARQUET ? put_parquet_reader(b, t, files, 1)
+                                         : put_json_reader(b, t, files);
+    return rc ? engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory")
+              : ENGINE_OK;
+}
+
+/* Whether a reader column could be called name (case-insensitively, as
+ * DuckDB resolves names). */
+static int reader_has_column(const table_def *t, const char *name)
+{
+    for (size_t i = 0; i < t->detected_count; i++)
+        if (strcasecmp(t->detected[i], name) == 0)
+            return 1;
+    for (size_t i = 0; i < t->column_count; i++)
+        if (t->columns[i].source && !t->columns[i].is_partition &&
+            strcasecmp(t->columns[i].source, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* The partition columns' sources: the folder columns of hive partitioning,
+ * or for registered partitions constants named so that no file column
+ * can be taken for them. */
+static void name_partition_sources(table_def *t)
+{
+    for (size_t i = 0, k = 0; i < t->column_count; i++) {
+        table_column *c = &t->columns[i];
+        if (!c->is_partition)
+            continue;
+        if (!t->registered) {
+            c->source = c->name;
+            continue;
+        }
+        int underscores = 2;
+        do
+            snprintf(c->alias, sizeof c->alias, "%.*s_partition_%zu", underscores, "________",
+                     k);
+        while (reader_has_column(t, c->alias) && ++underscores < 8);
+        c->source = c->alias;
+        k++;
+    }
+}
+
+/* SELECT *, 'v1' AS "__partition_0", ... FROM <reader over its files> */
+static engine_failure put_partition_branch(buf *b, const table_def *t, const json_t *values,
+                                           const table_files *files, engine_error *err)
+{
+    int rc = buf_puts(b, "SELECT *");
+    for (size_t i = 0, k = 0; rc == 0 && i < t->column_count; i++) {
+        const table_column *c = &t->columns[i];
+        if (!c->is_partition)
+            continue;
+        rc = buf_puts(b, ", ");
+        rc = rc ? rc : sql_literal(b, json_string_value(json_array_get(values, k++)));
+        rc = rc ? rc : buf_puts(b, " AS ");
+        rc = rc ? rc : sql_ident(b, c->source);
+    }
+    rc = rc ? rc : buf_puts(b, " FROM ");
+    if (rc != 0)
+        return engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory");
+    return put_reader(b, t, files, err);
+}
+
+/* (branch UNION ALL BY NAME branch ...): BY NAME, since Parquet files of
+ * different partitions may hold different columns. */
+static engine_failure put_registered_readers(buf *b, const table_def *t, engine_error *err)
+{
+    const json_t *partitions = json_object_get(t->table, ENGINE_TABLE_PARTITIONS);
+    int first = 1;
+    if (buf_putc(b, '(') != 0)
+        return engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory");
+    for (size_t i = 0; i < t->registered->count; i++) {
+        const table_files *files = &t->registered->lists[i];
+        if (files->count == 0)
+            continue;
+        if (!first && buf_puts(b, " UNION ALL BY NAME ") != 0)
+            return engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR",
+                               "out of memory");
+        first = 0;
+        const json_t *values = json_object_get(json_array_get(partitions, i), "Values");
+        if (put_partition_branch(b, t, values, files, err) != ENGINE_OK)
+            return err->failure;
+    }
+    if (buf_putc(b, ')') != 0)
+        return engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory");
+    return ENGINE_OK;
+}
+
+/* files: every file the view reads (of all partitions when registered). */
 static engine_failure build_select(table_def *t, duckdb_connection work,
                                    const table_files *files, buf *out, engine_error *err)
 {
@@ -477,15 +564,10 @@ static engine_failure build_select(table_def *t, duckdb_connection work,
         detect_source_columns(t, work, files, err) != ENGINE_OK)
         return err->failure;
     match_source_columns(t);
-    int rc = put_select_list(out, t, 0);
-    rc = rc ? rc : buf_puts(out, " FROM ");
-    if (rc == 0 && (t->format == FORMAT_TEXT || t->format == FORMAT_OPENCSV))
-        return put_csv_reader(out, t, files, err);
-    if (rc == 0)
-        rc = t->format == FORMAT_PARQUET ? put_parquet_reader(out, t, files, 1)
-                                         : put_json_reader(out, t, files);
-    return rc ? engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory")
-              : ENGINE_OK;
+    name_partition_sources(t);
+    if (put_select_list(out, t, 0) != 0 || buf_puts(out, " FROM ") != 0)
+        return engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory");
+    return t->registered ? put_registered_readers(out, t, err) : put_reader(out, t, files, err);
 }
 
 /* ---- fingerprints and DDL ------------------------------------------------------ */
@@ -506,114 +588,17 @@ static int fingerprint(const table_def *t, const table_files *files, char out[65
     return rc;
 }
 
-static view_cache_entry *cache_find(engine *e, const char *qualified)
-{
-    for (size_t i = 0; i < e->cache_count; i++)
-        if (strcmp(e->cache[i].qualified_name, qualified) == 0)
-            return &e->cache[i];
-    return NULL;
-}
-
-/* Remembers the fingerprint of a view just created (under view_lock). */
-static void cache_store(engine *e, const char *qualified, const char *fp)
-{
-    view_cache_entry *entry = cache_find(e, qualified);
-    if (!entry && e->cache_count == e->cache_cap) {
-        size_t cap = e->cache_cap ? e->cache_cap * 2 : 16;
-        view_cache_entry *grown = realloc(e->cache, cap * sizeof *grown);
-        if (!grown)
-            return;   /* only an optimization */
-        e->cache = grown;
-        e->cache_cap = cap;
-    }
-    if (!entry) {
-        char *name = strdup(qualified);
-        if (!name)
-            return;
-        entry = &e->cache[e->cache_count++];
-        entry->qualified_name = name;
-    }
-    memcpy(entry->fingerprint, fp, sizeof entry->fingerprint);
-}
-
-void engine_view_cache_free(engine *e)
-{
-    for (size_t i = 0; i < e->cache_count; i++)
-        free(e->cache[i].qualified_name);
-    free(e->cache);
-    e->cache = NULL;
-    e->cache_count = e->cache_cap = 0;
-}
-
-static int cache_is_current(engine *e, const char *qualified, const char *fp)
-{
-    pthread_mutex_lock(&e->view_lock);
-    view_cache_entry *entry = cache_find(e, qualified);
-    int current = entry && strcmp(entry->fingerprint, fp) == 0;
-    pthread_mutex_unlock(&e->view_lock);
-    return current;
-}
-
-/* Runs one statement on the setup connection (caller holds view_lock). */
-static engine_failure setup_exec(engine *e, const char *sql, engine_error *err)
-{
-    duckdb_result result;
-    engine_failure f = ENGINE_OK;
-    if (duckdb_query(e->setup, sql, &result) != DuckDBSuccess)
-        f = engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR",
-                        "cannot create the engine view: %s", duckdb_result_error(&result));
-    duckdb_destroy_result(&result);
-    return f;
-}
-
-static int put_schema_name(buf *b, const char *db)
-{
-    int rc = buf_puts(b, ENGINE_CATALOG ".");
-    return rc ? rc : sql_ident(b, db);
-}
-
-int engine_schema_ensure(engine *e, const char *db, engine_error *err)
+static engine_failure create_table_view(engine *e, const table_def *t, const char *select,
+                                        const char *fp, engine_error *err)
 {
     buf sql = BUF_INIT;
-    int rc = buf_puts(&sql, "CREATE SCHEMA IF NOT EXISTS ");
-    rc = rc ? rc : put_schema_name(&sql, db);
-    if (rc != 0) {
-        buf_free(&sql);
-        engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory");
-        return -1;
-    }
-    pthread_mutex_lock(&e->view_lock);
-    engine_failure f = setup_exec(e, sql.data, err);
-    pthread_mutex_unlock(&e->view_lock);
+    int rc = buf_puts(&sql, "CREATE OR REPLACE VIEW ");
+    rc = rc ? rc : engine_put_view_name(&sql, t->db, t->name);
+    rc = rc ? rc : buf_printf(&sql, " AS %s", select);
+    engine_failure f = rc ? engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR",
+                                        "out of memory")
+                          : engine_view_create(e, t->db, t->name, sql.data, fp, err);
     buf_free(&sql);
-    return f == ENGINE_OK ? 0 : -1;
-}
-
-static engine_failure create_view(engine *e, const table_def *t, const char *select,
-                                  const char *qualified, const char *fp, engine_error *err)
-{
-    buf schema = BUF_INIT, view = BUF_INIT;
-    int rc = buf_puts(&schema, "CREATE SCHEMA IF NOT EXISTS ");
-    rc = rc ? rc : put_schema_name(&schema, t->db);
-    rc = rc ? rc : buf_puts(&view, "CREATE OR REPLACE VIEW ");
-    rc = rc ? rc : put_schema_name(&view, t->db);
-    rc = rc ? rc : buf_putc(&view, '.');
-    rc = rc ? rc : sql_ident(&view, t->name);
-    rc = rc ? rc : buf_printf(&view, " AS %s", select);
-    engine_failure f = ENGINE_OK;
-    if (rc != 0) {
-        f = engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory");
-    } else {
-        pthread_mutex_lock(&e->view_lock);
-        f = setup_exec(e, schema.data, err);
-        if (f == ENGINE_OK)
-            f = setup_exec(e, view.data, err);
-        if (f == ENGINE_OK)
-            cache_store(e, qualified, fp);
-        pthread_mutex_unlock(&e->view_lock);
-    }
-    buf_free(&schema);
-    buf_free(&view);
     return f;
 }
 
@@ -633,60 +618,85 @@ static engine_failure table_location(engine *e, const table_def *t, char *path, 
     return ENGINE_OK;
 }
 
-static engine_failure check_table_type(const table_def *t, engine_error *err)
-{
-    const char *type = json_str(t->table, "TableType");
-    if (type && strcmp(type, "VIRTUAL_VIEW") == 0)
-        return engine_fail(err, ENGINE_USER_ERROR, "NOT_SUPPORTED",
-                           "'%s.%s.%s' is a view; athena-local does not run views",
-                           ENGINE_CATALOG, t->db, t->name);
-    return ENGINE_OK;
-}
-
 static engine_failure refresh_with_files(engine *e, duckdb_connection work, table_def *t,
-                                         const table_files *files, engine_error *err)
+                                         const table_files *files, char fp[65],
+                                         engine_error *err)
 {
-    char fp[65], qualified[600];
-    snprintf(qualified, sizeof qualified, "%s.%s", t->db, t->name);
     if (fingerprint(t, files, fp) != 0)
         return engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory");
-    if (cache_is_current(e, qualified, fp))
+    if (engine_view_is_current(e, t->db, t->name, fp))
         return ENGINE_OK;
     buf select = BUF_INIT;
     engine_failure f = build_select(t, work, files, &select, err);
     if (f == ENGINE_OK)
-        f = create_view(e, t, select.data, qualified, fp, err);
+        f = create_table_view(e, t, select.data, fp, err);
     buf_free(&select);
     return f;
 }
 
-engine_failure engine_view_refresh(engine *e, duckdb_connection work, const char *db,
-                                   const char *name, const json_t *table, int64_t *bytes,
-                                   engine_error *err)
+/* The files of a table whose partitions are registered: all of them for
+ * the view, and the bytes of those the statement selects. */
+static engine_failure registered_files(engine *e, duckdb_connection work, const engine_bind *bind,
+                                       table_def *t, partition_files *parts, table_files *files,
+                                       int64_t *bytes, engine_error *err)
 {
+    if (partition_files_load(e, t->db, t->name, t->table, parts, err) != ENGINE_OK)
+        return err->failure;
+    if (partition_files_merge(parts, files) != 0)
+        return engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory");
+    t->registered = parts;
+    *bytes += partition_files_bytes(parts, work, bind, t->db, t->name, t->table);
+    return ENGINE_OK;
+}
+
+/* The files under the LOCATION (in key=value folders for a partitioned
+ * table), all of which the statement reads. */
+static engine_failure location_files(engine *e, table_def *t, table_files *files, int64_t *bytes,
+                                     engine_error *err)
+{
+    char path[4096], why[512];
+    if (table_location(e, t, path, sizeof path, err) != ENGINE_OK)
+        return err->failure;
+    if (table_files_list(path, t->partition_keys, t->partition_count, files, why, sizeof why) != 0)
+        return engine_fail(err, ENGINE_SYSTEM_ERROR, "HIVE_FILESYSTEM_ERROR",
+                           "Cannot list the files of table '%s.%s.%s': %s", ENGINE_CATALOG,
+                           t->db, t->name, why);
+    *bytes += files->total_bytes;
+    return ENGINE_OK;
+}
+
+engine_failure engine_entry_refresh(engine *e, duckdb_connection work, const engine_bind *bind,
+                                    const char *db, const char *name, const json_t *table,
+                                    int64_t *bytes, char fingerprint_out[65], engine_error *err)
+{
+    const char *type = json_str(table, "TableType");
+    if (type && strcmp(type, "VIRTUAL_VIEW") == 0)
+        return engine_catalog_view_refresh(e, work, bind, db, name, table, bytes,
+                                           fingerprint_out, err);
     table_def t = {.db = db, .name = name, .table = table};
     const json_t *sd = json_object_get(table, "StorageDescriptor");
     t.serde_params = json_object_get(json_object_get(sd, "SerdeInfo"), "Parameters");
     t.table_params = json_object_get(table, "Parameters");
-    char path[4096];
     table_files files = {0};
-    engine_failure f = check_table_type(&t, err);
-    f = f ? f : detect_format(&t, err);
+    partition_files parts = {0};
+    engine_failure f = detect_format(&t, err);
     f = f ? f : load_columns(&t, err);
-    f = f ? f : table_location(e, &t, path, sizeof path, err);
-    if (f == ENGINE_OK) {
-        char why[512];
-        if (table_files_list(path, t.partition_keys, t.partition_count, &files, why,
-                             sizeof why) != 0)
-            f = engine_fail(err, ENGINE_SYSTEM_ERROR, "HIVE_FILESYSTEM_ERROR",
-                            "Cannot list the files of table '%s.%s.%s': %s", ENGINE_CATALOG,
-                            db, name, why);
-    }
-    if (f == ENGINE_OK) {
-        *bytes += files.total_bytes;
-        f = refresh_with_files(e, work, &t, &files, err);
-    }
+    if (f == ENGINE_OK && t.partition_count && json_object_get(table, ENGINE_TABLE_PARTITIONS))
+        f = registered_files(e, work, bind, &t, &parts, &files, bytes, err);
+    else if (f == ENGINE_OK)
+        f = location_files(e, &t, &files, bytes, err);
+    if (f == ENGINE_OK)
+        f = refresh_with_files(e, work, &t, &files, fingerprint_out, err);
     table_files_free(&files);
+    partition_files_free(&parts);
     table_def_free(&t);
     return f;
+}
+
+engine_failure engine_view_refresh(engine *e, duckdb_connection work, const engine_bind *bind,
+                                   const char *db, const char *name, const json_t *table,
+                                   int64_t *bytes, engine_error *err)
+{
+    char fp[65];
+    return engine_entry_refresh(e, work, bind, db, name, table, bytes, fp, err);
 }

@@ -95,7 +95,7 @@ static void finish_times(json_t *qe)
 
 static json_t *lookup_table(void *user_data, const char *database, const char *table)
 {
-    return store_table_get(user_data, database, table);
+    return ddl_catalog_lookup(user_data, database, table);
 }
 
 /* The query's parameters as a C array (pointers into qe). */
@@ -128,7 +128,8 @@ static void run_statement(worker *w, const json_t *qe, results_writer *writer, r
     if (ddl_classify(sql) != DDL_NOT_DDL) {
         ddl_error derr;
     memset(&derr, 0, sizeof derr);
-        if (ddl_execute(s->store, sql, database, s->settings.account_id, &sink, &derr) != 0) {
+        ddl_environment env = {s->store, s->s3_root, w->session, s->settings.account_id};
+        if (ddl_run(&env, sql, database, &sink, &derr) != 0) {
             out->failure = derr.user_error ? ENGINE_USER_ERROR : ENGINE_SYSTEM_ERROR;
             snprintf(out->message, sizeof out->message, "%s", derr.message);
         }

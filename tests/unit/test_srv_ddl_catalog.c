@@ -158,13 +158,13 @@ static void test_show_columns(void)
 static void test_unsupported_statements(void)
 {
     fixture_open();
-    check_user_error("ALTER TABLE t ADD PARTITION (dt='1') LOCATION 's3://bkt/t/dt=1/'",
-                     "ALTER TABLE ADD PARTITION is not supported yet");
-    check_user_error("MSCK REPAIR TABLE t", "MSCK REPAIR TABLE is not supported yet");
-    check_user_error("CREATE VIEW v AS SELECT 1", "CREATE VIEW is not supported yet");
+    check_user_error("ALTER TABLE t ADD COLUMNS (c int)",
+                     "ALTER TABLE ADD COLUMNS is not supported yet");
+    check_user_error("ALTER TABLE t PARTITION (dt='1') RENAME TO PARTITION (dt='2')",
+                     "ALTER TABLE RENAME PARTITION is not supported yet");
     check_user_error("CREATE TABLE t AS SELECT 1", "CREATE TABLE AS SELECT is not supported yet");
-    check_user_error("SHOW PARTITIONS t", "SHOW PARTITIONS is not supported yet");
-    check_user_error("SHOW CREATE TABLE t", "SHOW CREATE TABLE is not supported yet");
+    check_user_error("SHOW TBLPROPERTIES t", "SHOW TBLPROPERTIES is not supported yet");
+    check_user_error("SHOW CREATE VIEW v", "SHOW CREATE VIEW is not supported yet");
     check_user_error("SHOW FUNCTIONS",
                      "line 1:6: mismatched input 'FUNCTIONS'. Expecting: 'COLUMNS', 'CREATE', "
                      "'DATABASES', 'PARTITIONS', 'SCHEMAS', 'TABLES', 'TBLPROPERTIES', 'VIEWS'");
