@@ -363,3 +363,7 @@ say "done in $(($(date +%s) - started)) s"
 
 mkdir -p "$out_dir"
 write_table | tee "$out_dir/results.md"
+
+# Fetching a 3M-row result (bench/fetch.sh: its own athena-local, its own table).
+echo
+"$top/bench/fetch.sh" "$build" || say "bench/fetch.sh failed"

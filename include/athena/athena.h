@@ -325,15 +325,50 @@ typedef struct athena_column {
     athena_nullable nullable;
 } athena_column;
 
+/* Values of athena_results_options.use_s3. */
+#define ATHENA_RESULTS_S3_AUTO 0   /* the result file on S3 when possible, else GetQueryResults */
+#define ATHENA_RESULTS_S3_NEVER (-1) /* always GetQueryResults */
+#define ATHENA_RESULTS_S3_ONLY 1   /* the result file on S3, or an error saying why not */
+
+/*
+ * Options for athena_results_open(). Zero-initialize for defaults.
+ *
+ * The fast path: a SELECT that SUCCEEDED leaves its rows in a CSV file,
+ * <OutputLocation>/<id>.csv. Reading that file straight from S3, with
+ * several ranged GETs in flight, is far faster than paging through
+ * GetQueryResults (1000 rows per call). The cursor asks GetQueryResults for
+ * the first page as usual (column metadata; for a small result that page is
+ * all there is, and nothing more is fetched), then HeadObject for the file's
+ * size and GetObject for its byte ranges; the rows are parsed from the CSV
+ * and delivered in order, with the same types and accessors. It needs
+ * s3:GetObject on the result file. With use_s3 = ATHENA_RESULTS_S3_AUTO the
+ * cursor quietly uses GetQueryResults instead (the reason goes to the debug
+ * log) when the statement is not a SELECT (DDL and utility results are .txt
+ * files), the workgroup keeps results itself (no s3:// OutputLocation), the
+ * result fits in the first page, or S3 refuses or lacks the file. With
+ * ATHENA_RESULTS_S3_ONLY the first request asks for one row only. Once rows
+ * have been delivered, an S3 failure is an error of athena_results_next();
+ * a transfer that breaks off is resumed from the last byte received.
+ *
+ * Memory stays bounded by s3_buffer_bytes plus one row, whatever the result
+ * size. The fetch threads (one per parallel GET, each with its own
+ * connection) live as long as the cursor; the log callback may be called
+ * from them.
+ */
 typedef struct athena_results_options {
     int page_size;  /* rows per GetQueryResults call, 1..1000 (default 1000) */
     /* The execution, if the caller already has it (saves one request). */
     const athena_query_execution *execution;
+    int use_s3;            /* ATHENA_RESULTS_S3_AUTO (default), _NEVER or _ONLY */
+    int s3_parallelism;    /* ranged GETs in flight, 1..64 (default 4) */
+    size_t s3_chunk_bytes; /* bytes per ranged GET, at least 64 KiB (default 8 MiB) */
+    size_t s3_buffer_bytes; /* most bytes of the file held in memory at once, at
+                               least 1 MiB (default 12 MiB) */
 } athena_results_options;
 
-/* Opens a cursor over a finished query's results. Only one page is held in
- * memory at a time. The header row Athena sends for SELECT-type statements is
- * skipped. options may be NULL. */
+/* Opens a cursor over a finished query's results. Memory stays bounded: one
+ * GetQueryResults page at a time, or the S3 buffers above. The header row
+ * Athena sends for SELECT-type statements is skipped. options may be NULL. */
 ATHENA_API athena_status athena_results_open(athena_client *client, const char *query_id,
                                              const athena_results_options *options,
                                              athena_results **out);

@@ -31,6 +31,7 @@ static const flag flags[] = {
     {"--output-location", FLAG_STRING, OPT(output_location)},
     {"--ca-bundle", FLAG_STRING, OPT(ca_bundle)},
     {"--output", FLAG_STRING, OPT(output)},
+    {"--results-via", FLAG_STRING, OPT(results_via)},
     {"--max-rows", FLAG_LONG, OPT(max_rows)},
     {"--timeout", FLAG_LONG, OPT(timeout_s)},
     {"--param", FLAG_PARAM, 0},
@@ -129,6 +130,10 @@ int cli_parse(int argc, char **argv, cli_options *o)
             o->args[o->arg_count++] = arg;
         }
     }
+    if (o->results_via && strcmp(o->results_via, "auto") != 0 &&
+        strcmp(o->results_via, "s3") != 0 && strcmp(o->results_via, "getqueryresults") != 0)
+        return usage_error("unknown --results-via '%s' (use auto, s3 or getqueryresults)",
+                           o->results_via);
     if (o->output) {
         output_format fmt;
         if (output_format_parse(o->output, &fmt) != 0)
@@ -166,6 +171,10 @@ void cli_print_usage(FILE *out)
           "  --output-location S3URI query result location (else profile athena_output_location)\n"
           "  --output FORMAT         table, csv, tsv, json or jsonl (default: table on a\n"
           "                          terminal, csv otherwise)\n"
+          "  --results-via HOW       how rows are fetched: auto (default: a SELECT's result\n"
+          "                          file straight from S3 when allowed, else\n"
+          "                          GetQueryResults), s3 (fail rather than fall back) or\n"
+          "                          getqueryresults\n"
           "  --max-rows N            print at most N rows\n"
           "  --timeout SECONDS       cancel the query if it runs longer\n"
           "  --param VALUE           value for the next '?' placeholder (repeatable)\n"

@@ -36,6 +36,7 @@ typedef struct cli_options {
     const char *output_location;
     const char *ca_bundle;
     const char *output;          /* format name, NULL: table on a TTY, else csv */
+    const char *results_via;     /* auto, s3 or getqueryresults; NULL: auto */
     long max_rows;               /* -1: all */
     long timeout_s;              /* 0: none */
     const char *params[CLI_MAX_PARAMS];

@@ -129,8 +129,11 @@ int cli_write_results(cli_session *s, athena_results *r)
     }
     if (!write_failed)
         write_failed = output_end(w) != 0;
-    /* A closed pipe (e.g. `| head`) is not an error worth a message. */
-    if (write_failed && errno != EPIPE) {
+    /* A closed pipe (e.g. `| head`) is not an error worth a message, and a
+     * write cut short by Ctrl-C is the interruption, not a failure. */
+    if (write_failed && cli_interrupted) {
+        rc = EXIT_INTERRUPTED;
+    } else if (write_failed && errno != EPIPE) {
         cli_errorf("cannot write the results: %s", strerror(errno));
         rc = EXIT_SERVICE;
     }
@@ -151,9 +154,25 @@ static int cancel_after_interrupt(cli_session *s, const char *id)
     return EXIT_INTERRUPTED;
 }
 
+/* How rows are fetched (--results-via). A few rows are one GetQueryResults
+ * call: cheaper than starting parallel reads of the result file. */
+static int results_mode(const cli_options *o)
+{
+    const char *via = o->results_via;
+    if (via && strcmp(via, "s3") == 0)
+        return ATHENA_RESULTS_S3_ONLY;
+    if (via && strcmp(via, "getqueryresults") == 0)
+        return ATHENA_RESULTS_S3_NEVER;
+    if (o->max_rows >= 0 && o->max_rows < 1000)
+        return ATHENA_RESULTS_S3_NEVER;
+    return ATHENA_RESULTS_S3_AUTO;
+}
+
 static int print_results(cli_session *s, const char *id, const athena_query_execution *qe)
 {
-    athena_results_options ro = {0, qe};
+    athena_results_options ro = {0};
+    ro.execution = qe;
+    ro.use_s3 = results_mode(s->opts);
     athena_results *r = NULL;
     if (athena_results_open(s->client, id, &ro, &r) != ATHENA_OK)
         return cli_report(athena_client_error(s->client));

@@ -21,6 +21,7 @@ struct http_client {
 };
 
 typedef struct transfer {
+    CURL *curl;
     http_response *resp;
     http_body_sink sink;
     void *sink_user_data;
@@ -64,6 +65,9 @@ static size_t on_body(char *data, size_t size, size_t n, void *user)
     transfer *t = user;
     size_t len = size * n;
     if (t->sink) {
+        /* The sink may need the status (an error body is not data). */
+        if (t->resp->status == 0)
+            curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->resp->status);
         if (t->sink(t->sink_user_data, data, len) != 0) {
             t->sink_aborted = 1;
             return 0;
@@ -103,6 +107,9 @@ static size_t on_header(char *line, size_t size, size_t n, void *user)
     capture_header(line, len, "x-amz-request-id", r->request_id, sizeof r->request_id);
     capture_header(line, len, "Content-Type", r->content_type, sizeof r->content_type);
     capture_header(line, len, "Date", r->date, sizeof r->date);
+    capture_header(line, len, "ETag", r->etag, sizeof r->etag);
+    capture_header(line, len, "Content-Range", r->content_range, sizeof r->content_range);
+    capture_header(line, len, "Content-Length", r->content_length, sizeof r->content_length);
     return len;
 }
 
@@ -201,7 +208,7 @@ http_failure http_perform(http_client *c, const http_request *req, http_response
                           size_t message_cap)
 {
     http_response_reset(resp);
-    transfer t = {resp, sink, sink_user_data, 0, 0};
+    transfer t = {c->curl, resp, sink, sink_user_data, 0, 0};
     int nomem = 0;
     struct curl_slist *headers = build_headers(req, &nomem);
     if (nomem) {
@@ -237,6 +244,7 @@ void http_response_reset(http_response *resp)
     buf_reset(&resp->body);
     resp->status = 0;
     resp->request_id[0] = resp->content_type[0] = resp->date[0] = '\0';
+    resp->etag[0] = resp->content_range[0] = resp->content_length[0] = '\0';
 }
 
 void http_response_free(http_response *resp)

@@ -35,15 +35,19 @@ typedef struct http_request {
     size_t body_len;
 } http_request;
 
-/* Called with body bytes as they arrive; return nonzero to abort the transfer. */
+/* Called with body bytes as they arrive; return nonzero to abort the transfer.
+ * By the first call, the response's status and headers are already filled in. */
 typedef int (*http_body_sink)(void *user_data, const char *data, size_t len);
 
 typedef struct http_response {
-    long status;
+    long status;                /* known before the first body byte reaches a sink */
     buf body;                   /* unless a sink was given */
     char request_id[128];       /* x-amzn-RequestId / x-amz-request-id */
     char content_type[128];
     char date[64];              /* Date header, for clock-skew reports */
+    char etag[256];             /* ETag (S3 objects), "" if absent */
+    char content_range[128];    /* Content-Range of a ranged answer, "" if absent */
+    char content_length[32];    /* Content-Length as sent, "" if absent */
 } http_response;
 
 typedef enum http_failure {

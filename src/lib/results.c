@@ -6,10 +6,15 @@
  * parsed JSON, so reading a row copies nothing. Athena sends the column
  * labels as the first row of the first page for SELECT-type statements; the
  * cursor drops that row so callers only see data.
+ *
+ * For a SELECT whose result file the caller may read, athena_results_open
+ * prefers a row source over the file on S3 (results_s3.c), which is much
+ * faster for large results, and falls back to GetQueryResults otherwise.
  */
 #include "results_cursor.h"
 
 #include "client.h"
+#include "results_s3.h"
 #include "values.h"
 
 #include <stdio.h>
@@ -107,9 +112,26 @@ static athena_status load_page(athena_results *r)
     return ATHENA_OK;
 }
 
+/* The next row of a row source: its values are used in place. */
+static athena_status next_from_rows(athena_results *r)
+{
+    const char *const *values = NULL;
+    const size_t *lengths = NULL;
+    athena_status st = r->next_row(r->fetch_user_data, &values, &lengths, &r->error);
+    if (st != ATHENA_OK)
+        return st;
+    memcpy(r->values, values, r->ncols * sizeof *values);
+    memcpy(r->lengths, lengths, r->ncols * sizeof *lengths);
+    r->has_row = 1;
+    r->row_number++;
+    return ATHENA_OK;
+}
+
 athena_status athena_results_next(athena_results *r)
 {
     r->has_row = 0;
+    if (r->next_row)
+        return next_from_rows(r);
     while (!r->fetched_any || r->next_index >= json_array_size(r->rows)) {
         if (r->fetched_any && !r->next_token)
             return ATHENA_DONE;
@@ -158,16 +180,53 @@ athena_status results_open_source(results_fetch_fn fetch, void *user_data,
     return ATHENA_OK;
 }
 
-/* The GetQueryResults page source. */
+athena_status results_open_rows(results_row_fn next_row, void *user_data,
+                                void (*free_user_data)(void *), const json_t *column_info,
+                                athena_results **out, athena_error *err)
+{
+    *out = NULL;
+    athena_results *r = calloc(1, sizeof *r);
+    if (!r) {
+        if (free_user_data)
+            free_user_data(user_data);
+        return error_set(err, ATHENA_E_NOMEM, "out of memory");
+    }
+    r->next_row = next_row;
+    r->fetch_user_data = user_data;
+    r->free_fetch_user_data = free_user_data;
+    r->fetched_any = 1;
+    if (copy_columns(r, column_info) != 0) {
+        athena_results_close(r);
+        return error_set(err, ATHENA_E_NOMEM, "out of memory");
+    }
+    *out = r;
+    return ATHENA_OK;
+}
+
+/* The GetQueryResults page source. first_page, when set, is the answer to
+ * the first request, already fetched (by the S3 path, with MaxResults=1). */
 typedef struct gqr_source {
     athena_client *client;
     char query_id[ATHENA_ID_MAX];
+    json_t *first_page;
 } gqr_source;
+
+static void gqr_source_free(void *user_data)
+{
+    gqr_source *src = user_data;
+    json_decref(src->first_page);
+    free(src);
+}
 
 static athena_status fetch_get_query_results(void *user_data, const char *next_token,
                                              int max_results, json_t **page, athena_error *err)
 {
     gqr_source *src = user_data;
+    if (src->first_page && !next_token) {
+        *page = src->first_page;
+        src->first_page = NULL;
+        return ATHENA_OK;
+    }
     json_t *req = json_pack("{s:s,s:i}", "QueryExecutionId", src->query_id, "MaxResults",
                             max_results);
     if (req && next_token && json_object_set_new(req, "NextToken", json_string(next_token))) {
@@ -194,15 +253,24 @@ athena_status athena_results_open(athena_client *c, const char *query_id,
             return st;
         qe = own;
     }
+    json_t *first_page = NULL;
+    athena_status st = results_s3_open(c, query_id, qe, o, out, &first_page);
+    if (st != ATHENA_OK || *out) {
+        json_decref(first_page);
+        athena_query_execution_free(own);
+        return st;
+    }
     gqr_source *src = calloc(1, sizeof *src);
     if (!src) {
+        json_decref(first_page);
         athena_query_execution_free(own);
         return error_set(&c->error, ATHENA_E_NOMEM, "out of memory");
     }
     src->client = c;
+    src->first_page = first_page;
     memcpy(src->query_id, query_id, strlen(query_id) + 1);
-    athena_status st = results_open_source(fetch_get_query_results, src, free, qe->statement_type,
-                                           o ? o->page_size : 0, out, &c->error);
+    st = results_open_source(fetch_get_query_results, src, gqr_source_free, qe->statement_type,
+                             o ? o->page_size : 0, out, &c->error);
     athena_query_execution_free(own);
     return st;
 }

@@ -1,7 +1,8 @@
 /*
- * results.h: the results cursor's seam. A cursor pulls pages of rows from a
- * page source; GetQueryResults is the source today, and tests plug in
- * recorded pages. (The S3 result-file path will be another source.)
+ * results.h: the results cursor's seam. A cursor pulls its rows from a
+ * source: a page source (GetQueryResults, or recorded pages in tests) or a
+ * row source (the query's result file read from S3, results_s3.c), which
+ * hands over one parsed row at a time.
  */
 #ifndef ATHENA_LIB_RESULTS_H
 #define ATHENA_LIB_RESULTS_H
@@ -22,5 +23,20 @@ typedef athena_status (*results_fetch_fn)(void *user_data, const char *next_toke
 athena_status results_open_source(results_fetch_fn fetch, void *user_data,
                                   void (*free_user_data)(void *), const char *statement_type,
                                   int page_size, athena_results **out, athena_error *err);
+
+/* Fetches the next row of a row source: *values gets one pointer per column
+ * (NULL = SQL NULL, else NUL-terminated text of (*lengths)[i] bytes), valid
+ * until the next call. Returns ATHENA_OK, ATHENA_DONE after the last row, or
+ * an error described in err. */
+typedef athena_status (*results_row_fn)(void *user_data, const char *const **values,
+                                        const size_t **lengths, athena_error *err);
+
+/* Opens a cursor over rows from next_row, whose columns are described by
+ * column_info (a ResultSetMetadata.ColumnInfo array, copied). The cursor owns
+ * user_data and releases it with free_user_data (may be NULL), also when
+ * opening fails. */
+athena_status results_open_rows(results_row_fn next_row, void *user_data,
+                                void (*free_user_data)(void *), const json_t *column_info,
+                                athena_results **out, athena_error *err);
 
 #endif

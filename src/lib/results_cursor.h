@@ -9,7 +9,8 @@
 #include "results.h"
 
 struct athena_results {
-    results_fetch_fn fetch;
+    results_fetch_fn fetch;     /* a page source, or */
+    results_row_fn next_row;    /* a row source; either uses fetch_user_data */
     void *fetch_user_data;
     void (*free_fetch_user_data)(void *);
     int page_size;

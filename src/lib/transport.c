@@ -14,6 +14,7 @@
 #include <time.h>
 
 #define USER_AGENT "athena-c/" ATHENA_LIB_VERSION
+#define ERROR_BODY_MAX ((size_t)64 << 10) /* what a streamed error response may buffer */
 
 struct transport {
     const athena_config *config;
@@ -210,9 +211,34 @@ static athena_status prepare(transport *t, const transport_request *req, prepare
     return ATHENA_OK;
 }
 
-/* One attempt: ATHENA_OK on 2xx, otherwise err describes what went wrong. */
+/* Where a streamed response's body goes: a 2xx body to the caller's sink,
+ * anything else into resp->body to be parsed as an AWS error. */
+typedef struct stream_tap {
+    http_body_sink sink;
+    void *user_data;
+    http_response *resp;
+    uint64_t delivered; /* bytes handed to sink, over all attempts */
+} stream_tap;
+
+static int tap_body(void *user_data, const char *data, size_t len)
+{
+    stream_tap *tap = user_data;
+    http_response *resp = tap->resp;
+    if (resp->status < 200 || resp->status >= 300) {
+        /* An error document is small; keep enough of anything else to quote it. */
+        size_t room = resp->body.len < ERROR_BODY_MAX ? ERROR_BODY_MAX - resp->body.len : 0;
+        return buf_append(&resp->body, data, len < room ? len : room) != 0;
+    }
+    if (tap->sink(tap->user_data, data, len) != 0)
+        return 1;
+    tap->delivered += len;
+    return 0;
+}
+
+/* One attempt: ATHENA_OK on 2xx, otherwise err describes what went wrong.
+ * tap is NULL for a buffered response. */
 static athena_status attempt_once(transport *t, const transport_request *req, http_response *resp,
-                                  int attempt, athena_error *err)
+                                  stream_tap *tap, int attempt, athena_error *err)
 {
     prepared p;
     memset(&p, 0, sizeof p);
@@ -225,17 +251,23 @@ static athena_status attempt_once(transport *t, const transport_request *req, ht
     http_request hreq = {req->method, p.url, p.headers, p.count, req->body, req->body_len};
     char msg[512] = "";
     long long start = transport_now_ms();
-    http_failure f = http_perform(t->http, &hreq, resp, NULL, NULL, msg, sizeof msg);
+    uint64_t delivered_before = tap ? tap->delivered : 0;
+    http_failure f = http_perform(t->http, &hreq, resp, tap ? tap_body : NULL, tap, msg,
+                                  sizeof msg);
     sigv4_signed_free(&p.sig);
     long long elapsed = transport_now_ms() - start;
+    size_t received = tap ? (size_t)(tap->delivered - delivered_before) : 0;
+    received += resp->body.len;
     if (f != HTTP_OK) {
         network_error(err, f, p.url, msg);
-        config_log(t->config, ATHENA_LOG_DEBUG, "  failed after %lld ms: %s", elapsed, msg);
+        if (f == HTTP_E_ABORTED)
+            err->status = ATHENA_E_INTERRUPTED;
+        config_log(t->config, ATHENA_LOG_DEBUG, "  failed after %lld ms, %zu bytes: %s",
+                   elapsed, received, msg);
         return err->status;
     }
     config_log(t->config, ATHENA_LOG_DEBUG, "  HTTP %ld in %lld ms, %zu bytes, request id %s",
-               resp->status, elapsed, resp->body.len,
-               resp->request_id[0] ? resp->request_id : "-");
+               resp->status, elapsed, received, resp->request_id[0] ? resp->request_id : "-");
     if (resp->status >= 200 && resp->status < 300)
         return ATHENA_OK;
     aws_error_from_response(err, resp->status, resp->content_type, buf_str(&resp->body),
@@ -244,15 +276,15 @@ static athena_status attempt_once(transport *t, const transport_request *req, ht
     return err->status;
 }
 
-athena_status transport_send(transport *t, const transport_request *req, http_response *resp,
-                             athena_error *err)
+static athena_status send_with_retries(transport *t, const transport_request *req,
+                                       http_response *resp, stream_tap *tap, athena_error *err)
 {
     int max_attempts = athena_config_max_attempts(t->config);
     if (max_attempts < 1)
         max_attempts = 1;
     int spent = 0;
     for (int attempt = 1;; attempt++) {
-        athena_status st = attempt_once(t, req, resp, attempt, err);
+        athena_status st = attempt_once(t, req, resp, tap, attempt, err);
         if (st == ATHENA_OK) {
             if (spent)
                 retry_quota_refund(&t->quota, spent);
@@ -260,7 +292,11 @@ athena_status transport_send(transport *t, const transport_request *req, http_re
                 retry_quota_success(&t->quota);
             return ATHENA_OK;
         }
-        if (st == ATHENA_E_CONFIG || st == ATHENA_E_CREDENTIALS || st == ATHENA_E_NOMEM)
+        if (st == ATHENA_E_CONFIG || st == ATHENA_E_CREDENTIALS || st == ATHENA_E_NOMEM ||
+            st == ATHENA_E_INTERRUPTED)
+            return st;
+        /* Bytes already handed over cannot be taken back: the caller resumes. */
+        if (tap && tap->delivered > 0)
             return st;
         int cost = retry_decide(&t->quota, err, req->idempotent, attempt, max_attempts);
         if (!cost)
@@ -270,6 +306,22 @@ athena_status transport_send(transport *t, const transport_request *req, http_re
         config_log(t->config, ATHENA_LOG_DEBUG, "  retrying in %ld ms (%s)", delay, err->code);
         transport_sleep_ms(delay);
     }
+}
+
+athena_status transport_send(transport *t, const transport_request *req, http_response *resp,
+                             athena_error *err)
+{
+    return send_with_retries(t, req, resp, NULL, err);
+}
+
+athena_status transport_send_streaming(transport *t, const transport_request *req,
+                                       http_body_sink sink, void *user_data, http_response *resp,
+                                       uint64_t *delivered, athena_error *err)
+{
+    stream_tap tap = {sink, user_data, resp, 0};
+    athena_status st = send_with_retries(t, req, resp, &tap, err);
+    *delivered = tap.delivered;
+    return st;
 }
 
 athena_status transport_json_call(transport *t, athena_service service, const char *target,

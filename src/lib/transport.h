@@ -14,6 +14,7 @@
 #include "retry.h"
 
 #include <jansson.h>
+#include <stdint.h>
 
 /* Error codes the transport gives to failures that never reached AWS. */
 #define TRANSPORT_CODE_CONNECT "EndpointConnectionError"
@@ -46,6 +47,18 @@ const athena_config *transport_config(const transport *t);
  * outcome fills err (with the AWS code, message, status and request id). */
 athena_status transport_send(transport *t, const transport_request *req, http_response *resp,
                              athena_error *err);
+
+/* Like transport_send, but the body of a 2xx response goes to sink as it
+ * arrives instead of into resp->body (resp still gets the status and
+ * headers; the sink may read them). Error responses are buffered and parsed
+ * as usual. Failed attempts are retried only while no byte has reached the
+ * sink: after that a failure is returned at once, with *delivered telling
+ * how many bytes went out, so the caller can resume where they stopped (a
+ * ranged GET from the next offset). A sink that returns nonzero ends the
+ * request with ATHENA_E_INTERRUPTED, not retried. */
+athena_status transport_send_streaming(transport *t, const transport_request *req,
+                                       http_body_sink sink, void *user_data, http_response *resp,
+                                       uint64_t *delivered, athena_error *err);
 
 /* An awsJson1.1 call: POST / with X-Amz-Target = target and a JSON body.
  * On success *response holds the parsed JSON object (caller decrefs). */
