@@ -315,6 +315,19 @@ static int derive_key(const char *secret, const sigv4_scope *sc, unsigned char k
     return rc;
 }
 
+int sigv4_derive_signing_key(const char *secret, const char *date, const char *region,
+                             const char *service, unsigned char key[32])
+{
+    sigv4_scope sc;
+    memset(&sc, 0, sizeof sc);
+    if (!secret || !date || strlen(date) != 8 || !region || !service)
+        return -1;
+    memcpy(sc.date, date, 9);
+    sc.region = region;
+    sc.service = service;
+    return derive_key(secret, &sc, key) ? -1 : 0;
+}
+
 /* ---- Signature ---- */
 
 int sigv4_sign_canonical(const sigv4_canon *in, const sigv4_scope *sc, const char *secret,

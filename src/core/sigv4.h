@@ -79,6 +79,12 @@ int sigv4_sign_headers(const sigv4_request *req, const sigv4_params *params, sig
 int sigv4_sign_query(const sigv4_request *req, const sigv4_params *params, sigv4_signed *out);
 void sigv4_signed_free(sigv4_signed *s);
 
+/* SigV4's signing key, HMAC-chained from the secret over date (YYYYMMDD),
+ * region, service and "aws4_request" (cached per thread, like signing's).
+ * For verifiers of chunk signatures. 0, or -1 on bad input. */
+int sigv4_derive_signing_key(const char *secret, const char *date, const char *region,
+                             const char *service, unsigned char key[32]);
+
 /* Copies an Authorization header value with the signature replaced by
  * "<redacted>", for debug logs. Also redacts X-Amz-Signature in a presigned
  * URL or query string. Returns a heap string or NULL. */

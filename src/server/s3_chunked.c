@@ -20,6 +20,7 @@
  * against the de-chunked data like the same header would be.
  */
 #include "s3_internal.h"
+#include "sigv4.h"
 
 #include "crypto.h"
 
@@ -87,26 +88,14 @@ static int authorization_field(const char *auth, const char *key, char *out, siz
     return -1;
 }
 
-/* SigV4's key derivation: HMAC chain over date, region, service, aws4_request. */
+/* The signing key for a credential scope "DATE/REGION/SERVICE/aws4_request". */
 static int derive_signing_key(const char *secret, const char *scope, unsigned char key[32])
 {
-    char steps[4][64];
-    if (sscanf(scope, "%63[^/]/%63[^/]/%63[^/]/%63s", steps[0], steps[1], steps[2], steps[3]) != 4)
+    char date[64], region[64], service[64], terminator[64];
+    if (sscanf(scope, "%63[^/]/%63[^/]/%63[^/]/%63s", date, region, service, terminator) != 4 ||
+        strcmp(terminator, "aws4_request") != 0)
         return -1;
-    buf seed = BUF_INIT;
-    int rc = buf_printf(&seed, "AWS4%s", secret);
-    const unsigned char *k = (const unsigned char *)buf_str(&seed);
-    size_t k_len = seed.len;
-    unsigned char next[32];
-    for (size_t i = 0; rc == 0 && i < 4; i++) {
-        rc = hmac_sha256_checked(k, k_len, steps[i], strlen(steps[i]), next);
-        memcpy(key, next, 32);
-        k = key;
-        k_len = 32;
-    }
-    secure_zero(next, sizeof next);
-    buf_free_secure(&seed);
-    return rc ? -1 : 0;
+    return sigv4_derive_signing_key(secret, date, region, service, key);
 }
 
 int s3_chunk_signing_from_request(server *s, const srv_request *req, s3_chunk_signing *out,
