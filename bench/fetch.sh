@@ -62,29 +62,16 @@ export AWS_CONFIG_FILE="$work/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/
 export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 results_uri="s3://fetch-results/"
 
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+
 start_server() {
-    local data="$work/data"
-    mkdir -p "$data/s3/demo/flights" "$data/s3/fetch-results"
-    chmod 700 "$data"
-    ln "$flights" "$data/s3/demo/flights/" 2>/dev/null || cp "$flights" "$data/s3/demo/flights/"
-    "$bin/athena-local" --data-dir "$data" --port 0 2>"$work/athena-local.log" &
-    server_pid=$!
-    for _ in $(seq 1 200); do
-        grep -q "listening on" "$work/athena-local.log" && break
-        sleep 0.025
-    done
-    url=$(sed -n 's/^athena-local listening on //p' "$work/athena-local.log")
-    [ -n "$url" ] || { cat "$work/athena-local.log" >&2; die "athena-local did not start"; }
-    export AWS_ENDPOINT_URL=$url
+    start_flights_server fetch-results
+    server_pid=$athena_local_pid
 }
 
-athena_cli() { "$bin/athena" --output-location "$results_uri" --output csv "$@"; }
-
 run_query() {
-    athena_cli query "CREATE DATABASE demo" >/dev/null &&
-        athena_cli query "CREATE EXTERNAL TABLE demo.flights (date timestamp, delay bigint,
-            distance bigint, origin string, destination string)
-            STORED AS PARQUET LOCATION 's3://demo/flights/'" >/dev/null || return 1
+    create_flights_table || return 1
     # --max-rows 0: run the query, print nothing; the id is in the history.
     athena_cli --database demo --max-rows 0 query "SELECT * FROM flights" >/dev/null || return 1
     query_id=$("$bin/athena" --output csv --max-rows 1 history | sed -n '2s/,.*//p')

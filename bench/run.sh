@@ -177,29 +177,12 @@ unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL
 export AWS_CONFIG_FILE="$work/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/no-aws-credentials"
 results_uri="s3://bench-results/"
 
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+
 start_athena_local() {
-    local data="$work/data"
-    mkdir -p "$data/s3/demo/flights" "$data/s3/bench-results"
-    chmod 700 "$data"
-    ln "$flights" "$data/s3/demo/flights/" 2>/dev/null || cp "$flights" "$data/s3/demo/flights/"
-    "$bin/athena-local" --data-dir "$data" --port 0 2>"$work/athena-local.log" &
-    started_pids+=($!)
-    for _ in $(seq 1 200); do
-        grep -q "listening on" "$work/athena-local.log" && break
-        sleep 0.025
-    done
-    url=$(sed -n 's/^athena-local listening on //p' "$work/athena-local.log")
-    [ -n "$url" ] || { cat "$work/athena-local.log" >&2; die "athena-local did not start"; }
-    export AWS_ENDPOINT_URL=$url
-}
-
-athena_cli() { "$bin/athena" --output-location "$results_uri" --output csv "$@"; }
-
-create_tables() {
-    athena_cli query "CREATE DATABASE demo" >/dev/null &&
-        athena_cli query "CREATE EXTERNAL TABLE demo.flights (date timestamp, delay bigint,
-            distance bigint, origin string, destination string)
-            STORED AS PARQUET LOCATION 's3://demo/flights/'" >/dev/null
+    start_flights_server bench-results
+    started_pids+=("$athena_local_pid")
 }
 
 # ---- 1. cold start ----
@@ -355,7 +338,7 @@ build_helpers || die "cannot build bench/first_request.c and bench/duckdb_inproc
 bench_cold_start
 start_athena_local
 say "athena-local on $url; creating demo.flights"
-create_tables || die "cannot create demo.flights"
+create_flights_table || die "cannot create demo.flights"
 bench_select_one
 bench_throughput
 bench_group_by
