@@ -10,6 +10,7 @@
  * how each verdict is named on the wire for JSON, S3 and query clients.
  */
 #include "auth.h"
+#include "s3_xml.h"
 
 #include "crypto.h"
 #include "json_api.h"
@@ -85,45 +86,14 @@ static const char MISMATCH_PREFIX[] = "The request signature we calculated does 
 
 /* ---- error bodies ---- */
 
-/* Appends s as XML character data; bytes XML cannot carry become '?'. */
-static int xml_escape(buf *out, const char *s)
-{
-    size_t len = strlen(s);
-    int rc = 0;
-    while (len > 0 && rc == 0) {
-        int valid;
-        size_t step = jsonw_utf8_step(s, len, &valid);
-        unsigned char c = (unsigned char)s[0];
-        if (!valid || (c < 0x20 && c != '\t' && c != '\n' && c != '\r'))
-            rc = buf_putc(out, '?');
-        else if (c == '&')
-            rc = buf_puts(out, "&amp;");
-        else if (c == '<')
-            rc = buf_puts(out, "&lt;");
-        else if (c == '>')
-            rc = buf_puts(out, "&gt;");
-        else
-            rc = buf_append(out, s, step);
-        s += step;
-        len -= step;
-    }
-    return rc;
-}
-
-static int xml_element(buf *out, const char *name, const char *text)
-{
-    return buf_printf(out, "<%s>", name) || xml_escape(out, text) ||
-           buf_printf(out, "</%s>", name);
-}
-
 static void write_s3_error(const srv_request *req, srv_response *resp, const char *code,
                            const char *message)
 {
     buf *b = &resp->body;
     resp->content_type = "application/xml";
     if (buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>") ||
-        xml_element(b, "Code", code) || xml_element(b, "Message", message) ||
-        xml_element(b, "RequestId", req->request_id) || buf_puts(b, "</Error>"))
+        s3_xml_text(b, "Code", code) || s3_xml_text(b, "Message", message) ||
+        s3_xml_text(b, "RequestId", req->request_id) || buf_puts(b, "</Error>"))
         buf_reset(b);
 }
 
@@ -133,9 +103,9 @@ static void write_query_error(const srv_request *req, srv_response *resp, const 
     buf *b = &resp->body;
     resp->content_type = "text/xml";
     if (buf_puts(b, "<ErrorResponse><Error>") ||
-        xml_element(b, "Type", resp->status >= 500 ? "Receiver" : "Sender") ||
-        xml_element(b, "Code", code) || xml_element(b, "Message", message) ||
-        buf_puts(b, "</Error>") || xml_element(b, "RequestId", req->request_id) ||
+        s3_xml_text(b, "Type", resp->status >= 500 ? "Receiver" : "Sender") ||
+        s3_xml_text(b, "Code", code) || s3_xml_text(b, "Message", message) ||
+        buf_puts(b, "</Error>") || s3_xml_text(b, "RequestId", req->request_id) ||
         buf_puts(b, "</ErrorResponse>"))
         buf_reset(b);
 }

@@ -34,9 +34,15 @@ static int escape_ascii(buf *out, unsigned char c)
         return buf_puts(out, "&gt;");
     case '"':
         return buf_puts(out, "&quot;");
+    case '\t':
+    case '\n':
+    case '\r':
+        return buf_printf(out, "&#x%X;", c);
     default:
-        if (c < 0x20 || c == 0x7f)
-            return buf_printf(out, "&#x%X;", c);
+        /* XML 1.0 cannot carry other control characters, not even as
+         * character references: an expat-based reader would reject them. */
+        if (c < 0x20)
+            return buf_putc(out, '?');
         return buf_putc(out, (char)c);
     }
 }

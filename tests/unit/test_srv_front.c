@@ -323,7 +323,7 @@ static void test_auth_xml_errors(void)
     auth_write_error(AUTH_PROTOCOL_S3, &r.req, &resp, 400, "Bad<&>", "a<b & c>\x01\xff\"");
     CHECK_STR(buf_str(&resp.body),
               "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>Bad&lt;&amp;&gt;</Code>"
-              "<Message>a&lt;b &amp; c&gt;??\"</Message><RequestId></RequestId></Error>");
+              "<Message>a&lt;b &amp; c&gt;??&quot;</Message><RequestId></RequestId></Error>");
     auth_write_error(AUTH_PROTOCOL_QUERY, &r.req, &resp, 500, "InternalFailure", "x");
     CHECK(strstr(buf_str(&resp.body), "<Type>Receiver</Type>") != NULL);
     srv_response_free(&resp);

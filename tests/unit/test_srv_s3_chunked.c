@@ -425,7 +425,16 @@ static void test_xml_reading_and_escaping(void)
     CHECK(s3_xml_parse("<a>", 3, 16, err, sizeof err) == NULL);
     buf out = BUF_INIT;
     CHECK_INT(s3_xml_escape(&out, "<a&\"\x01\xff>", 7), 0);
-    CHECK_STR(buf_str(&out), "&lt;a&amp;&quot;&#x1;?&gt;");
+    CHECK_STR(buf_str(&out), "&lt;a&amp;&quot;??&gt;");
+    /* Whatever we escape must read back as well-formed XML. */
+    buf escaped = BUF_INIT;
+    CHECK_INT(buf_puts(&escaped, "<a>"), 0);
+    CHECK_INT(s3_xml_escape(&escaped, "x\x01\ty\x1f", 5), 0);
+    CHECK_INT(buf_puts(&escaped, "</a>"), 0);
+    s3_xml_node *parsed = s3_xml_parse(escaped.data, escaped.len, 4, err, sizeof err);
+    CHECK(parsed != NULL);
+    s3_xml_free(parsed);
+    buf_free(&escaped);
     buf_reset(&out);
     CHECK_INT(s3_xml_key(&out, "Key", "a b+c/é", 8, 1), 0);
     CHECK_STR(buf_str(&out), "<Key>a%20b%2Bc/%C3%A9</Key>");
@@ -444,6 +453,7 @@ int main(void)
     RUN(test_checksum_check_values);
     RUN(test_payload_signed_trailer_request);
     RUN(test_payload_checksum_mismatch);
+    RUN(test_xml_reading_and_escaping);
     RUN(test_xml_reading_and_escaping);
     return test_summary();
 }
