@@ -22,11 +22,24 @@ typedef struct srv_header {
 } srv_header;
 
 /* Who is calling, filled by authentication. */
+typedef enum srv_principal_kind {
+    SRV_PRINCIPAL_ROOT = 0,      /* athena-local's root keys: bypass IAM evaluation */
+    SRV_PRINCIPAL_USER,          /* an IAM user's long-term access key (AKIA...) */
+    SRV_PRINCIPAL_ASSUMED_ROLE   /* temporary credentials from sts:AssumeRole (ASIA...) */
+} srv_principal_kind;
+
 typedef struct srv_caller {
     char access_key_id[129];
-    char arn[512];          /* arn:aws:iam::ACCOUNT:root or ...:user/NAME */
-    char user_name[128];    /* "" for root */
-    int is_root;            /* root credentials bypass IAM evaluation */
+    char arn[512];          /* arn:aws:iam::ACCOUNT:root, arn:aws:iam::ACCOUNT:user/PATHNAME,
+                             * or arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION */
+    char user_name[128];    /* IAM user name; "" for root and roles */
+    char user_id[160];      /* aws:userid: AIDA... for users, AROA...:SESSION for roles,
+                             * the account id for root */
+    char role_name[128];    /* assumed-role sessions only */
+    char session_name[128]; /* assumed-role sessions only */
+    long long expires;      /* epoch seconds when temporary credentials expire; 0 if none */
+    srv_principal_kind kind;
+    int is_root;            /* kind == SRV_PRINCIPAL_ROOT */
 } srv_caller;
 
 typedef struct srv_request {
