@@ -253,10 +253,13 @@ ATHENA_API athena_status athena_get_query(athena_client *client, const char *id,
 
 /*
  * Polling behaviour of athena_wait_query(). Zero-initialize for defaults:
- * the delay starts at 5 ms and grows about 1.4x per poll (with jitter) up to 1 s.
+ * the sleep between polls is the largest of initial_delay_ms, a fifth of the
+ * time waited so far, and the last poll's round trip (with +-10% jitter), up
+ * to max_delay_ms. A query is thus noticed at most ~20% after it ends, and a
+ * distant endpoint is never polled faster than it answers.
  */
 typedef struct athena_wait_options {
-    long initial_delay_ms;   /* default 5 */
+    long initial_delay_ms;   /* the shortest sleep; default 1 */
     long max_delay_ms;       /* default 1000 */
     long timeout_ms;         /* 0: wait forever. On expiry the query is stopped
                                 and ATHENA_E_TIMEOUT is returned. */
@@ -426,5 +429,10 @@ ATHENA_API athena_status athena_results_get_timestamp(const athena_results *resu
 
 /* The catalog API (Glue, S3 listings, metadata cache). */
 #include "athena/catalog.h"
+/* Identity, workgroup settings and object reads (STS GetCallerIdentity,
+ * Athena GetWorkGroup, S3 GetObject). */
+#include "athena/sts.h"
+#include "athena/workgroup.h"
+#include "athena/s3_read.h"
 
 #endif /* ATHENA_ATHENA_H */

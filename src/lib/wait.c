@@ -2,11 +2,18 @@
  * wait.c: athena_wait_query(), polling GetQueryExecution until the query
  * leaves QUEUED/RUNNING.
  *
- * The delay starts small (a short query on a warm engine finishes in tens of
- * milliseconds, and the first poll should catch it) and grows by about 1.4x
- * with jitter up to a cap. A gentle growth keeps the time between the
- * query finishing and the client noticing under ~40% of the query's own
- * time, while the cap keeps long queries at one request a second. QUEUED is
+ * How long to sleep before the next poll is a trade between noticing the
+ * end late and asking too often. The sleep is the largest of:
+ *   - a floor (1 ms by default): a short query on a warm local engine
+ *     finishes in tens of milliseconds, and a poll should catch it soon;
+ *   - a fifth of the time waited so far: the client then notices the end at
+ *     most ~20% after the query's own time (a geometric schedule from 5 ms
+ *     noticed a 40 ms query ~15 ms late);
+ *   - the last poll's own round trip: against a distant endpoint (real
+ *     Athena, ~10-50 ms away) at most half the time goes into requests, so a
+ *     slow link is not hammered;
+ * with +-10% jitter to keep many waiters out of step, and capped (1 s by
+ * default) so that a long query costs one request a second. QUEUED is
  * treated exactly like RUNNING: the query is alive and the overall timeout
  * keeps counting.
  */
@@ -15,8 +22,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define DEFAULT_INITIAL_DELAY_MS 5
+#define DEFAULT_INITIAL_DELAY_MS 1
 #define DEFAULT_MAX_DELAY_MS 1000
+#define ELAPSED_FRACTION 0.2   /* the sleep grows with the time waited so far */
 
 static int is_terminal(athena_query_state s)
 {
@@ -53,43 +61,57 @@ static athena_status stop_after_timeout(athena_client *c, const char *id, long t
     return ATHENA_E_TIMEOUT;
 }
 
+/* The sleep before the next poll (see the top of this file). */
+static long next_delay(athena_client *c, long floor_delay, long max_delay, long long waited_ms,
+                       long long round_trip_ms)
+{
+    double delay = (double)floor_delay;
+    if (ELAPSED_FRACTION * (double)waited_ms > delay)
+        delay = ELAPSED_FRACTION * (double)waited_ms;
+    if ((double)round_trip_ms > delay)
+        delay = (double)round_trip_ms;
+    delay *= 0.9 + 0.2 * transport_random(c->transport);
+    if (delay > (double)max_delay)
+        delay = (double)max_delay;
+    return delay < 1.0 ? 1 : (long)delay;
+}
+
 athena_status athena_wait_query(athena_client *c, const char *id, const athena_wait_options *o,
                                 athena_query_execution **out)
 {
     athena_wait_options opts = {0};
     if (o)
         opts = *o;
-    long delay = opts.initial_delay_ms > 0 ? opts.initial_delay_ms : DEFAULT_INITIAL_DELAY_MS;
+    long floor_delay = opts.initial_delay_ms > 0 ? opts.initial_delay_ms : DEFAULT_INITIAL_DELAY_MS;
     long max_delay = opts.max_delay_ms > 0 ? opts.max_delay_ms : DEFAULT_MAX_DELAY_MS;
-    if (delay > max_delay)
-        delay = max_delay;
-    long long deadline = opts.timeout_ms > 0 ? transport_now_ms() + opts.timeout_ms : 0;
+    if (floor_delay > max_delay)
+        floor_delay = max_delay;
+    long long started = transport_now_ms();
+    long long deadline = opts.timeout_ms > 0 ? started + opts.timeout_ms : 0;
     if (out)
         *out = NULL;
 
     for (;;) {
         athena_query_execution *q = NULL;
+        long long poll_started = transport_now_ms();
         athena_status st = athena_get_query(c, id, &q);
         if (st != ATHENA_OK)
             return st;
+        long long now = transport_now_ms();
         int stop_waiting = opts.on_poll && opts.on_poll(q, opts.user_data);
         if (is_terminal(q->state)) {
             st = q->state == ATHENA_STATE_SUCCEEDED ? ATHENA_OK : finished_error(c, q);
         } else if (stop_waiting) {
             st = error_set(&c->error, ATHENA_E_INTERRUPTED, "stopped waiting for query %s", id);
-        } else if (deadline && transport_now_ms() >= deadline) {
+        } else if (deadline && now >= deadline) {
             st = stop_after_timeout(c, id, opts.timeout_ms);
         } else {
             athena_query_execution_free(q);
-            long sleep_ms = delay;
-            if (deadline && transport_now_ms() + sleep_ms > deadline)
-                sleep_ms = (long)(deadline - transport_now_ms());
+            long sleep_ms = next_delay(c, floor_delay, max_delay, now - started,
+                                       now - poll_started);
+            if (deadline && now + sleep_ms > deadline)
+                sleep_ms = (long)(deadline - now);
             transport_sleep_ms(sleep_ms);
-            /* Grow by 1.3x-1.5x: the jitter keeps many waiters out of step. */
-            long grown = (long)((double)delay * (1.3 + 0.2 * transport_random(c->transport)));
-            delay = grown > delay ? grown : delay + 1;
-            if (delay > max_delay)
-                delay = max_delay;
             continue;
         }
         if (out)
