@@ -12,6 +12,7 @@
 #include "executor.h"
 #include "objects.h"
 #include "results_file.h"
+#include "results_location.h"
 #include "store.h"
 
 #include <stdio.h>
@@ -54,6 +55,21 @@ static const char *choose_output_location(const json_t *in, const json_t *workgr
     if (json_is_true(json_object_get(conf, "EnforceWorkGroupConfiguration")) && wg_loc)
         return wg_loc;
     return req_loc && req_loc[0] ? req_loc : wg_loc;
+}
+
+/* A workgroup that manages its results refuses a request's output location,
+ * unless it enforces its configuration (then the request's is overridden,
+ * as any client-side setting is). 1 after writing the error. */
+static int managed_location_conflict(const json_t *in, const json_t *workgroup,
+                                     srv_response *resp)
+{
+    const json_t *conf = json_object_get(workgroup, "Configuration");
+    const char *req_loc = json_string_value(
+        json_object_get(json_object_get(in, "ResultConfiguration"), "OutputLocation"));
+    if (!req_loc || json_is_true(json_object_get(conf, "EnforceWorkGroupConfiguration")))
+        return 0;
+    json_api_error(resp, 400, "InvalidRequestException", "%s", ATHENA_MANAGED_CONFLICT);
+    return 1;
 }
 
 /* Checks "s3://bucket/prefix" and returns the result file's URI. */
@@ -114,26 +130,36 @@ static int read_start_input(const json_t *in, start_input *si, srv_response *res
     return 0;
 }
 
-static json_t *new_query_execution(const start_input *si, const char *id, const char *workgroup,
+/* result_uri NULL: the workgroup manages the results (no OutputLocation). */
+static json_t *new_query_execution(const start_input *si, const char *id, const json_t *wg,
                                    const char *result_uri, const json_t *in)
 {
+    const char *workgroup = json_string_value(json_object_get(wg, "Name"));
     json_t *ctx = json_object();
     if (si->database)
         json_object_set_new(ctx, "Database", json_string(si->database));
     json_object_set_new(ctx, "Catalog", json_string(si->catalog ? si->catalog : ATHENA_CATALOG_NAME));
     const char *stype = statement_type_of(si->sql);
     json_t *qe = json_pack(
-        "{s:s,s:s,s:s,s:s,s:{s:s},s:o,s:{s:s,s:f},s:{s:I,s:I,s:I,s:I,s:I,s:I,s:{s:b}},s:s,"
+        "{s:s,s:s,s:s,s:s,s:o,s:{s:s,s:f},s:{s:I,s:I,s:I,s:I,s:I,s:I,s:{s:b}},s:s,"
         "s:{s:s,s:s}}",
         "QueryExecutionId", id, "Query", si->sql, "StatementType", stype, "SubstatementType",
-        strcmp(stype, "DML") == 0 ? "SELECT" : ddl_substatement(si->sql), "ResultConfiguration",
-        "OutputLocation", result_uri, "QueryExecutionContext", ctx, "Status", "State", "QUEUED",
+        strcmp(stype, "DML") == 0 && !ddl_writes_data(si->sql) ? "SELECT"
+                                                                : ddl_substatement(si->sql),
+        "QueryExecutionContext", ctx, "Status", "State", "QUEUED",
         "SubmissionDateTime", now_epoch(), "Statistics", "EngineExecutionTimeInMillis",
         (json_int_t)0, "DataScannedInBytes", (json_int_t)0, "TotalExecutionTimeInMillis",
         (json_int_t)0, "QueryQueueTimeInMillis", (json_int_t)0, "QueryPlanningTimeInMillis",
         (json_int_t)0, "ServiceProcessingTimeInMillis", (json_int_t)0, "ResultReuseInformation",
         "ReusedPreviousResult", 0, "WorkGroup", workgroup, "EngineVersion",
         "SelectedEngineVersion", "AUTO", "EffectiveEngineVersion", "Athena engine version 3");
+    const json_t *managed = json_object_get(json_object_get(wg, "Configuration"),
+                                            "ManagedQueryResultsConfiguration");
+    if (qe && result_uri)
+        json_object_set_new(qe, "ResultConfiguration",
+                            json_pack("{s:s}", "OutputLocation", result_uri));
+    else if (qe)
+        json_object_set_new(qe, "ManagedQueryResultsConfiguration", json_deep_copy(managed));
     if (qe && si->params)
         json_object_set(qe, "ExecutionParameters", (json_t *)si->params);
     const json_t *reuse = json_object_get(in, "ResultReuseConfiguration");
@@ -188,31 +214,34 @@ static void start_query_execution(server *s, const srv_request *req, const json_
         json_decref(wg);
         return;
     }
-    const char *location = choose_output_location(in, wg);
-    if (!location) {
-        json_api_error(resp, 400, "InvalidRequestException",
-                       "No output location provided. An output location is required either "
-                       "through the Workgroup result configuration setting or as an API input.");
+    const int managed = athena_manages_results(wg);
+    const char *location = managed ? NULL : choose_output_location(in, wg);
+    if (managed ? managed_location_conflict(in, wg, resp) : !location) {
+        if (!managed)
+            json_api_error(resp, 400, "InvalidRequestException",
+                           "No output location provided. An output location is required either "
+                           "through the Workgroup result configuration setting or as an API "
+                           "input.");
         json_decref(wg);
         return;
     }
     char id[37], result_uri[2048];
     const char *ext = ddl_classify(si.sql) == DDL_NOT_DDL ? "csv" : "txt";
-    if (uuid_v4(id) != 0 ||
-        result_file_uri(location, id, ext, result_uri, sizeof result_uri, resp) != 0) {
+    if (uuid_v4(id) != 0 || (location && result_file_uri(location, id, ext, result_uri,
+                                                         sizeof result_uri, resp) != 0)) {
         if (!resp->status)
             json_api_error(resp, 500, "InternalServerException", "cannot create a query id");
         json_decref(wg);
         return;
     }
-    json_t *qe = new_query_execution(&si, id, workgroup, result_uri, in);
+    json_t *qe = new_query_execution(&si, id, wg, location ? result_uri : NULL, in);
     store_status st = qe ? store_query_insert(s->store, qe, si.token) : STORE_ERROR;
     if (st == STORE_EXISTS && answer_repeated_token(s, &si, workgroup, resp)) {
         /* A concurrent start with the same token won the race. */
     } else if (st != STORE_OK) {
         json_api_error(resp, 500, "InternalServerException", "cannot record the query: %s",
                        store_errmsg(s->store));
-    } else if (executor_submit(s->executor, id) != 0) {
+    } else if (executor_submit(s->executor, id, &req->caller) != 0) {
         json_object_set_new(json_object_get(qe, "Status"), "State", json_string("FAILED"));
         json_object_set_new(json_object_get(qe, "Status"), "StateChangeReason",
                             json_string("Too many queued queries"));
@@ -337,9 +366,7 @@ static void get_query_results(server *s, const srv_request *req, const json_t *i
         return;
     const json_t *status = json_object_get(qe, "Status");
     const char *state = json_string_value(json_object_get(status, "State"));
-    const char *uri = json_string_value(
-        json_object_get(json_object_get(qe, "ResultConfiguration"), "OutputLocation"));
-    char path[4096], err[256] = "";
+    char root[4096], path[4096], err[256] = "";
     json_t *page = NULL;
     if (!state || strcmp(state, "SUCCEEDED") != 0) {
         int unfinished = state && (!strcmp(state, "QUEUED") || !strcmp(state, "RUNNING"));
@@ -347,7 +374,8 @@ static void get_query_results(server *s, const srv_request *req, const json_t *i
                        unfinished ? "Query has not yet finished. Current state: %s"
                                   : "Query did not finish successfully. Final query state: %s",
                        state ? state : "UNKNOWN");
-    } else if (!uri || s3_uri_path(s->s3_root, uri, path, sizeof path) != 0) {
+    } else if (results_query_path(s->settings.data_dir, s->s3_root, qe, root, sizeof root, path,
+                                  sizeof path) != 0) {
         json_api_error(resp, 400, "InvalidRequestException", "The query has no result location");
     } else if (!(page = results_page(path, token, (int)max, err, sizeof err))) {
         json_api_error(resp, 400, "InvalidRequestException", "%s", err);
@@ -373,6 +401,8 @@ static const athena_op operations[] = {
     {"GetWorkGroup", athena_get_work_group},
     {"ListWorkGroups", athena_list_work_groups},
     {"CreateWorkGroup", athena_create_work_group},
+    {"UpdateWorkGroup", athena_update_work_group},
+    {"DeleteWorkGroup", athena_delete_work_group},
     {"ListDataCatalogs", athena_list_data_catalogs},
     {"GetDataCatalog", athena_get_data_catalog},
     {"ListDatabases", athena_list_databases},

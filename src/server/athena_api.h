@@ -1,7 +1,8 @@
 /*
  * athena_api.h: private declarations shared by the files implementing
- * Athena's API in athena-local: the query operations (athena_api.c) and the
- * metadata operations (athena_api_meta.c).
+ * Athena's API in athena-local: the query operations (athena_api.c), the
+ * workgroup operations (athena_api_workgroups.c) and the metadata
+ * operations (athena_api_meta.c).
  */
 #ifndef ATHENA_SERVER_ATHENA_API_H
 #define ATHENA_SERVER_ATHENA_API_H
@@ -16,16 +17,33 @@
 typedef void (*athena_op_fn)(server *s, const srv_request *req, const json_t *in,
                              srv_response *resp);
 
-/* Metadata operations (athena_api_meta.c). */
+/* Workgroup operations (athena_api_workgroups.c). */
 void athena_get_work_group(server *s, const srv_request *req, const json_t *in, srv_response *resp);
 void athena_list_work_groups(server *s, const srv_request *req, const json_t *in, srv_response *resp);
 void athena_create_work_group(server *s, const srv_request *req, const json_t *in, srv_response *resp);
+void athena_update_work_group(server *s, const srv_request *req, const json_t *in, srv_response *resp);
+void athena_delete_work_group(server *s, const srv_request *req, const json_t *in, srv_response *resp);
+
+/* Whether a stored workgroup keeps its queries' results itself
+ * (ManagedQueryResultsConfiguration.Enabled; see results_location.h). */
+int athena_manages_results(const json_t *workgroup);
+/* Athena's answer to an output location where results are managed. */
+#define ATHENA_MANAGED_CONFLICT \
+    "ManagedQueryResultsConfiguration and ResultConfiguration cannot be set together."
+
+/* Metadata operations (athena_api_meta.c). */
 void athena_list_data_catalogs(server *s, const srv_request *req, const json_t *in, srv_response *resp);
 void athena_get_data_catalog(server *s, const srv_request *req, const json_t *in, srv_response *resp);
 void athena_list_databases(server *s, const srv_request *req, const json_t *in, srv_response *resp);
 void athena_get_database(server *s, const srv_request *req, const json_t *in, srv_response *resp);
 void athena_list_table_metadata(server *s, const srv_request *req, const json_t *in, srv_response *resp);
 void athena_get_table_metadata(server *s, const srv_request *req, const json_t *in, srv_response *resp);
+
+/* MaxResults of a list operation: 1..limit, limit when absent. 0 or -1. */
+int athena_read_max(const json_t *in, long long limit, long long *max, srv_response *resp);
+/* Pages a JSON array by offset: a new array of at most max items; *more is
+ * set when items follow. */
+json_t *athena_slice(const json_t *all, size_t offset, size_t max, int *more);
 
 /* Pagination tokens for list operations: an offset, opaque to clients.
  * Returns 0 and the offset, or -1 (InvalidRequestException written). */

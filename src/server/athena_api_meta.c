@@ -1,21 +1,21 @@
 /*
- * athena_api_meta.c: Athena's metadata operations in athena-local:
- * workgroups (Get/List/Create), the AwsDataCatalog (List/GetDataCatalog),
- * and the catalog's databases and tables as Athena presents them (the Glue
- * documents of the store, reshaped into Athena's Database and TableMetadata).
+ * athena_api_meta.c: Athena's metadata operations in athena-local: the
+ * AwsDataCatalog (List/GetDataCatalog) and the catalog's databases and
+ * tables as Athena presents them (the Glue documents of the store, reshaped
+ * into Athena's Database and TableMetadata), plus the request helpers the
+ * Athena operations share (paging, the named workgroup, the catalog name).
+ * Workgroups themselves are in athena_api_workgroups.c.
  */
 #define _GNU_SOURCE /* FNM_CASEFOLD */
 #include "athena_api.h"
 
 #include "store.h"
 
-#include <ctype.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/time.h>
 
 #define MAX_LIST 50
 
@@ -74,8 +74,7 @@ int athena_check_catalog(const json_t *in, int required, srv_response *resp)
     return 0;
 }
 
-/* Pages a JSON array by offset: returns a new array of at most max items. */
-static json_t *slice(const json_t *all, size_t offset, size_t max, int *more)
+json_t *athena_slice(const json_t *all, size_t offset, size_t max, int *more)
 {
     json_t *page = json_array();
     size_t n = json_array_size(all);
@@ -85,102 +84,13 @@ static json_t *slice(const json_t *all, size_t offset, size_t max, int *more)
     return page;
 }
 
-static int read_max(const json_t *in, long long limit, long long *max, srv_response *resp)
+int athena_read_max(const json_t *in, long long limit, long long *max, srv_response *resp)
 {
     *max = limit;
     int r = json_api_int(in, "MaxResults", 0, 1, limit, max, resp);
     if (r == 1)
         *max = limit;
     return r < 0 ? -1 : 0;
-}
-
-void athena_get_work_group(server *s, const srv_request *req, const json_t *in, srv_response *resp)
-{
-    const char *name;
-    if (json_api_string(in, "WorkGroup", 1, 1, 128, &name, resp) < 0)
-        return;
-    json_t *wg = athena_require_workgroup(s, in, resp);
-    if (!wg)
-        return;
-    json_t *out = json_pack("{s:o}", "WorkGroup", wg);
-    json_api_ok(resp, out);
-    json_decref(out);
-}
-
-void athena_list_work_groups(server *s, const srv_request *req, const json_t *in, srv_response *resp)
-{
-    long long max;
-    size_t offset;
-    if (read_max(in, MAX_LIST, &max, resp) != 0 || athena_parse_offset_token(in, &offset, resp) != 0)
-        return;
-    json_t *all = store_workgroup_list(s->store);
-    json_t *summaries = json_array();
-    size_t i;
-    json_t *wg;
-    json_array_foreach(all, i, wg) {
-        json_t *sum = json_pack("{s:O?,s:O?,s:O?,s:O?}", "Name", json_object_get(wg, "Name"),
-                                "State", json_object_get(wg, "State"), "Description",
-                                json_object_get(wg, "Description"), "CreationTime",
-                                json_object_get(wg, "CreationTime"));
-        const json_t *ev = json_object_get(json_object_get(wg, "Configuration"), "EngineVersion");
-        if (sum && ev)
-            json_object_set(sum, "EngineVersion", (json_t *)ev);
-        json_array_append_new(summaries, sum);
-    }
-    int more;
-    json_t *out = json_pack("{s:o}", "WorkGroups", slice(summaries, offset, (size_t)max, &more));
-    athena_set_offset_token(out, offset + (size_t)max, more);
-    json_api_ok(resp, out);
-    json_decref(out);
-    json_decref(summaries);
-    json_decref(all);
-}
-
-static int valid_workgroup_name(const char *name)
-{
-    for (const char *p = name; *p; p++)
-        if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-')
-            return 0;
-    return name[0] != '\0';
-}
-
-void athena_create_work_group(server *s, const srv_request *req, const json_t *in,
-                              srv_response *resp)
-{
-    const char *name, *description = NULL;
-    const json_t *conf = NULL;
-    if (json_api_string(in, "Name", 1, 1, 128, &name, resp) < 0 ||
-        json_api_string(in, "Description", 0, 0, 1024, &description, resp) < 0 ||
-        json_api_object(in, "Configuration", 0, &conf, resp) < 0)
-        return;
-    if (!valid_workgroup_name(name)) {
-        json_api_error(resp, 400, "InvalidRequestException",
-                       "WorkGroup name must match [a-zA-Z0-9._-]{1,128}");
-        return;
-    }
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    json_t *configuration = conf ? json_deep_copy(conf) : json_object();
-    if (!json_object_get(configuration, "EngineVersion"))
-        json_object_set_new(configuration, "EngineVersion",
-                            json_pack("{s:s,s:s}", "SelectedEngineVersion", "AUTO",
-                                      "EffectiveEngineVersion", "Athena engine version 3"));
-    json_t *wg = json_pack("{s:s,s:s,s:o,s:s,s:f}", "Name", name, "State", "ENABLED",
-                           "Configuration", configuration, "Description",
-                           description ? description : "", "CreationTime",
-                           (double)tv.tv_sec + tv.tv_usec / 1e6);
-    store_status st = wg ? store_workgroup_create(s->store, wg) : STORE_ERROR;
-    json_decref(wg);
-    if (st == STORE_EXISTS) {
-        json_api_error(resp, 400, "InvalidRequestException", "WorkGroup %s is already created",
-                       name);
-    } else if (st != STORE_OK) {
-        json_api_error(resp, 500, "InternalServerException", "%s", store_errmsg(s->store));
-    } else {
-        json_t *out = json_object();
-        json_api_ok(resp, out);
-        json_decref(out);
-    }
 }
 
 void athena_list_data_catalogs(server *s, const srv_request *req, const json_t *in,
@@ -224,7 +134,8 @@ void athena_list_databases(server *s, const srv_request *req, const json_t *in, 
 {
     long long max;
     size_t offset;
-    if (athena_check_catalog(in, 1, resp) != 0 || read_max(in, MAX_LIST, &max, resp) != 0 ||
+    if (athena_check_catalog(in, 1, resp) != 0 ||
+        athena_read_max(in, MAX_LIST, &max, resp) != 0 ||
         athena_parse_offset_token(in, &offset, resp) != 0)
         return;
     json_t *all = store_database_list(s->store);
@@ -234,7 +145,7 @@ void athena_list_databases(server *s, const srv_request *req, const json_t *in, 
     json_array_foreach(all, i, db)
         json_array_append_new(list, athena_database(db));
     int more;
-    json_t *out = json_pack("{s:o}", "DatabaseList", slice(list, offset, (size_t)max, &more));
+    json_t *out = json_pack("{s:o}", "DatabaseList", athena_slice(list, offset, (size_t)max, &more));
     athena_set_offset_token(out, offset + (size_t)max, more);
     json_api_ok(resp, out);
     json_decref(out);
@@ -316,7 +227,8 @@ void athena_list_table_metadata(server *s, const srv_request *req, const json_t 
     json_t *db = require_database(s, in, resp);
     if (!db)
         return;
-    if (read_max(in, MAX_LIST, &max, resp) != 0 || athena_parse_offset_token(in, &offset, resp) != 0 ||
+    if (athena_read_max(in, MAX_LIST, &max, resp) != 0 ||
+        athena_parse_offset_token(in, &offset, resp) != 0 ||
         json_api_string(in, "Expression", 0, 0, 256, &expression, resp) < 0) {
         json_decref(db);
         return;
@@ -333,7 +245,7 @@ void athena_list_table_metadata(server *s, const srv_request *req, const json_t 
         json_array_append_new(list, table_metadata(t));
     }
     int more;
-    json_t *out = json_pack("{s:o}", "TableMetadataList", slice(list, offset, (size_t)max, &more));
+    json_t *out = json_pack("{s:o}", "TableMetadataList", athena_slice(list, offset, (size_t)max, &more));
     athena_set_offset_token(out, offset + (size_t)max, more);
     json_api_ok(resp, out);
     json_decref(out);

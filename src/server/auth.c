@@ -5,9 +5,10 @@
  * The signature itself is checked by the shared verifier (sigv4_verify), the
  * same canonicalizer the client signs with, so the two sides cannot drift.
  * This file adds what the server decides: which keys exist (through
- * server_lookup_key), that the credential scope names this server's region
- * and the service being called, that only long-term keys are accepted, and
- * how each verdict is named on the wire for JSON, S3 and query clients.
+ * server_lookup_credentials), that the credential scope names this server's
+ * region and the service being called, that temporary credentials carry
+ * their session token and have not expired, and how each verdict is named
+ * on the wire for JSON, S3 and query clients.
  */
 #include "auth.h"
 #include "s3_xml.h"
@@ -66,12 +67,19 @@ static const protocol_errors VERDICT_ERRORS[] = {
                          {500, "InternalFailure", NULL}}},
 };
 
-/* Only long-term keys exist in athena-local today (root, then IAM users), so
- * any session token is one this server never issued. */
+/* A session token with a long-term key, a temporary key without its token,
+ * or a token that is not the one issued with the key. */
 static const protocol_errors TOKEN_ERRORS = {{
     {400, "UnrecognizedClientException", MSG_TOKEN_INVALID},
     {400, "InvalidToken", "The provided token is malformed or otherwise invalid."},
     {403, "InvalidClientTokenId", MSG_TOKEN_INVALID},
+}};
+
+/* Temporary credentials past their expiry, correctly signed. */
+static const protocol_errors EXPIRED_ERRORS = {{
+    {400, "ExpiredTokenException", "The security token included in the request is expired"},
+    {400, "ExpiredToken", "The provided token has expired."},
+    {403, "ExpiredToken", "The security token included in the request is expired"},
 }};
 
 /* A signature valid for another region or service (the client is
@@ -137,12 +145,29 @@ static void reject(auth_protocol protocol, const protocol_errors *table, const c
 typedef struct key_lookup {
     server *s;
     srv_caller caller;
+    int status;                                /* server_lookup_credentials' result */
+    char token[SERVER_SESSION_TOKEN_CAP];      /* issued with a temporary key; zeroed */
 } key_lookup;
 
+/* Expired temporary keys still get their secret: the signature and token
+ * are checked before the expiry is reported. */
 static int lookup_secret(void *user_data, const char *access_key_id, char *secret, size_t cap)
 {
     key_lookup *k = user_data;
-    return server_lookup_key(k->s, access_key_id, secret, cap, &k->caller);
+    k->status = server_lookup_credentials(k->s, access_key_id, secret, cap, k->token,
+                                          sizeof k->token, &k->caller);
+    return k->status >= 0 ? 0 : -1;
+}
+
+/* Whether the request's session token fits its key: none for long-term
+ * keys, exactly the issued one (compared in constant time) for temporary
+ * keys. */
+static int token_matches(const key_lookup *k, const char *request_token)
+{
+    size_t issued = k->status >= 0 ? strlen(k->token) : 0, given = strlen(request_token);
+    if (issued == 0 || given == 0)
+        return issued == 0 && given == 0;
+    return issued == given && const_time_eq(k->token, request_token, given);
 }
 
 /* The verifier's message, with the advice AWS's JSON and query services add
@@ -210,14 +235,20 @@ int auth_verify(server *s, srv_request *req, auth_protocol protocol, const char 
     sigv4_verified v;
     char detail[sizeof v.message + 64];
     memset(&keys, 0, sizeof keys);
+    keys.status = -1;
     sigv4_verdict verdict =
         verify_signature(s, req, protocol == AUTH_PROTOCOL_S3, &keys, &v);
-    int bad_token = v.session_token[0] != '\0' &&
-                    (verdict == SIGV4_OK || verdict == SIGV4_MISMATCH ||
-                     verdict == SIGV4_UNKNOWN_KEY);
+    int bad_token = (verdict == SIGV4_OK || verdict == SIGV4_MISMATCH ||
+                     verdict == SIGV4_UNKNOWN_KEY) &&
+                    !token_matches(&keys, v.session_token);
     secure_zero(v.session_token, sizeof v.session_token);
+    secure_zero(keys.token, sizeof keys.token);
     if (bad_token) {
         reject(protocol, &TOKEN_ERRORS, MSG_TOKEN_INVALID, req, resp);
+        return -1;
+    }
+    if (verdict == SIGV4_OK && keys.status == 1) {
+        reject(protocol, &EXPIRED_ERRORS, NULL, req, resp);
         return -1;
     }
     if (verdict != SIGV4_OK) {

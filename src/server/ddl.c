@@ -37,8 +37,8 @@ static const ddl_handler HANDLERS[DDL_K_COUNT] = {
     [DDL_K_ALTER_DATABASE] = {"ALTER_DATABASE", "ALTER DATABASE", NULL, NULL},
     [DDL_K_CREATE_TABLE] = {"CREATE_TABLE", "CREATE TABLE", ddl_parse_create_table,
                             ddl_exec_create_table},
-    [DDL_K_CREATE_TABLE_AS_SELECT] = {"CREATE_TABLE_AS_SELECT", "CREATE TABLE AS SELECT", NULL,
-                                      NULL},
+    [DDL_K_CREATE_TABLE_AS_SELECT] = {"CREATE_TABLE_AS_SELECT", "CREATE TABLE AS SELECT",
+                                      ddl_parse_ctas, ddl_exec_ctas},
     [DDL_K_DROP_TABLE] = {"DROP_TABLE", "DROP TABLE", ddl_parse_drop_table, ddl_exec_drop_table},
     [DDL_K_SHOW_TABLES] = {"SHOW_TABLES", "SHOW TABLES", ddl_parse_show_tables,
                            ddl_exec_show_tables},
@@ -72,6 +72,8 @@ static const ddl_handler HANDLERS[DDL_K_COUNT] = {
                                              "ALTER TABLE SET TBLPROPERTIES", NULL, NULL},
     [DDL_K_MSCK_REPAIR_TABLE] = {"MSCK_REPAIR_TABLE", "MSCK REPAIR TABLE", ddl_parse_msck,
                                  ddl_exec_msck},
+    [DDL_K_INSERT_INTO] = {"INSERT", "INSERT INTO", ddl_parse_insert, ddl_exec_insert},
+    [DDL_K_UNLOAD] = {"UNLOAD", "UNLOAD", ddl_parse_unload, ddl_exec_unload},
 };
 
 int ddl_fail(ddl_error *err, int user_error, const char *fmt, ...)
@@ -106,6 +108,12 @@ ddl_kind ddl_classify(const char *sql)
         if (leading_word_is(s, utilities[i]))
             return DDL_UTILITY;
     return DDL_NOT_DDL;
+}
+
+int ddl_writes_data(const char *sql)
+{
+    const char *s = ddl_skip_blank(sql ? sql : "");
+    return leading_word_is(s, "INSERT") || leading_word_is(s, "UNLOAD");
 }
 
 /* ---- recognition ---- */
@@ -273,6 +281,10 @@ void ddl_recognize(const ddl_tokens *tokens, ddl_recognized *out)
         recognize_show(&r);
     else if (word_at(&r, 0, "DESCRIBE") || word_at(&r, 0, "DESC"))
         recognized(&r, DDL_K_DESCRIBE_TABLE);
+    else if (word_at(&r, 0, "INSERT"))
+        word_at(&r, 1, "INTO") ? recognized(&r, DDL_K_INSERT_INTO) : unrecognized(&r, 1, "'INTO'");
+    else if (word_at(&r, 0, "UNLOAD"))
+        recognized(&r, DDL_K_UNLOAD);
     else
         unrecognized(&r, 0, "'ALTER', 'CREATE', 'DESCRIBE', 'DROP', 'MSCK', 'SHOW'");
 }
@@ -280,7 +292,7 @@ void ddl_recognize(const ddl_tokens *tokens, ddl_recognized *out)
 const char *ddl_substatement(const char *sql)
 {
     ddl_recognized r = {DDL_K_UNKNOWN, 0, NULL};
-    if (ddl_classify(sql) != DDL_NOT_DDL) {
+    if (ddl_classify(sql) != DDL_NOT_DDL || ddl_writes_data(sql)) {
         ddl_tokens tokens;
         ddl_error ignored;
         if (ddl_lex(sql, RECOGNIZE_TOKENS, &tokens, &ignored) == 0)
@@ -331,6 +343,10 @@ void ddl_stmt_free(ddl_stmt *stmt)
     }
     free(stmt->specs);
     free(stmt->query);
+    json_decref(stmt->write_properties);
+    for (size_t i = 0; i < stmt->insert_column_count; i++)
+        free(stmt->insert_columns[i]);
+    free(stmt->insert_columns);
     memset(stmt, 0, sizeof *stmt);
 }
 
@@ -342,7 +358,10 @@ static int run_statement(const ddl_tokens *tokens, const ddl_recognized *r, ddl_
         parser.pos = r->bad_token;
         return ddl_syntax_error(&parser, r->expecting);
     }
-    if (!h->parse || !h->exec)
+    /* Without the engine (ddl_execute) nothing can write files. */
+    int writes = r->kind == DDL_K_CREATE_TABLE_AS_SELECT || r->kind == DDL_K_INSERT_INTO ||
+                 r->kind == DDL_K_UNLOAD;
+    if (!h->parse || !h->exec || (writes && !ctx->session))
         return ddl_fail(ctx->err, 1, "%s is not supported yet", h->statement);
     ddl_stmt stmt;
     memset(&stmt, 0, sizeof stmt);
@@ -354,9 +373,14 @@ static int run_statement(const ddl_tokens *tokens, const ddl_recognized *r, ddl_
     return rc;
 }
 
-/* Lexes sql and recognizes its kind. The SELECT of a CREATE VIEW is SQL,
- * not DDL, and may hold what the DDL lexer refuses: for that kind only the
- * leading tokens are read (the parser needs no more than "... AS"). */
+/* Enough tokens for the clauses before the query of CTAS and INSERT
+ * INTO (a long WITH list or column list); the query itself is read as text. */
+#define WRITE_HEADER_TOKENS 4096
+
+/* Lexes sql and recognizes its kind. The query of CREATE VIEW, CTAS,
+ * INSERT INTO and UNLOAD is SQL, not DDL, and may hold what the DDL lexer
+ * refuses: for those kinds the leading tokens are read in prefix mode (the
+ * parsers take the query as text). */
 static int lex_statement(const char *sql, ddl_tokens *tokens, ddl_recognized *r, ddl_error *err)
 {
     ddl_error ignored;
@@ -364,6 +388,12 @@ static int lex_statement(const char *sql, ddl_tokens *tokens, ddl_recognized *r,
         ddl_recognize(tokens, r);
         if (r->kind == DDL_K_CREATE_VIEW)
             return 0;
+        if (r->kind == DDL_K_CREATE_TABLE_AS_SELECT || r->kind == DDL_K_INSERT_INTO ||
+            r->kind == DDL_K_UNLOAD) {
+            ddl_tokens_free(tokens);
+            ddl_lex(sql, WRITE_HEADER_TOKENS, tokens, &ignored);
+            return 0;
+        }
     }
     ddl_tokens_free(tokens);
     if (ddl_lex(sql, 0, tokens, err) != 0)
@@ -374,6 +404,12 @@ static int lex_statement(const char *sql, ddl_tokens *tokens, ddl_recognized *r,
 
 int ddl_run(const ddl_environment *env, const char *sql, const char *default_database,
             const engine_sink *sink, ddl_error *err)
+{
+    return ddl_run_query(env, NULL, sql, default_database, sink, err);
+}
+
+int ddl_run_query(const ddl_environment *env, const ddl_query_info *query, const char *sql,
+                  const char *default_database, const engine_sink *sink, ddl_error *err)
 {
     ddl_error scratch;
     if (!err)
@@ -388,7 +424,7 @@ int ddl_run(const ddl_environment *env, const char *sql, const char *default_dat
         return -1;
     }
     ddl_context ctx = {env->st, default_database, env->account_id, sink, err, env->s3_root,
-                       env->session};
+                       env->session, query};
     int rc = run_statement(&tokens, &r, &ctx);
     ddl_tokens_free(&tokens);
     return rc;

@@ -11,6 +11,11 @@
  *   ddl_msck.c   MSCK REPAIR TABLE: partition folders -> partitions
  *   ddl_show_create.c  SHOW CREATE TABLE: the DDL rebuilt from the Glue table
  *   ddl_views.c  CREATE/DROP VIEW, SHOW VIEWS: Athena (Presto) views
+ *   ddl_ctas.c   CREATE TABLE AS SELECT: files written, table registered
+ *   ddl_insert.c INSERT INTO: files added to a table, partitions registered
+ *   ddl_unload.c UNLOAD: files written under a prefix, with a manifest
+ *   ddl_write.c  what those three share: WITH properties, the target
+ *                location, the hidden staging folder, publishing, manifests
  *
  * A statement kind without parse/exec functions is recognized (for
  * SubstatementType) but answered "... is not supported yet".
@@ -53,6 +58,8 @@ typedef enum ddl_stmt_kind {
     DDL_K_ALTER_TABLE_SET_LOCATION,
     DDL_K_ALTER_TABLE_SET_TBLPROPERTIES,
     DDL_K_MSCK_REPAIR_TABLE,
+    DDL_K_INSERT_INTO,
+    DDL_K_UNLOAD,
     DDL_K_COUNT
 } ddl_stmt_kind;
 
@@ -119,8 +126,13 @@ typedef struct ddl_stmt {
     int or_replace;            /* CREATE OR REPLACE VIEW */
     ddl_partition_spec *specs; /* ALTER TABLE ADD/DROP PARTITION */
     size_t spec_count, spec_cap;
-    char *query;               /* CREATE VIEW: the SELECT as written */
+    char *query;               /* CREATE VIEW, CTAS, INSERT, UNLOAD: the query as written */
     int query_line, query_column;   /* where it starts in the statement */
+    json_t *write_properties;  /* CTAS / UNLOAD WITH (name = value): strings, integers,
+                                * booleans, arrays of strings; names lower case */
+    int with_no_data;          /* CTAS ... WITH NO DATA */
+    char **insert_columns;     /* INSERT INTO t (a, b): lower case; NULL: all */
+    size_t insert_column_count;
 } ddl_stmt;
 
 void ddl_stmt_free(ddl_stmt *stmt);
@@ -153,6 +165,9 @@ int ddl_parse_show_create_table(ddl_parser *p, ddl_stmt *stmt);
 int ddl_parse_create_view(ddl_parser *p, ddl_stmt *stmt);
 int ddl_parse_drop_view(ddl_parser *p, ddl_stmt *stmt);
 int ddl_parse_show_views(ddl_parser *p, ddl_stmt *stmt);
+int ddl_parse_ctas(ddl_parser *p, ddl_stmt *stmt);
+int ddl_parse_insert(ddl_parser *p, ddl_stmt *stmt);
+int ddl_parse_unload(ddl_parser *p, ddl_stmt *stmt);
 
 /* Parsing pieces the parse functions share (ddl_parse.c). The accept_*
  * functions consume a match and return 1 (0 otherwise; -1 after an error
@@ -181,7 +196,8 @@ typedef struct ddl_context {
     const engine_sink *sink;   /* may be NULL: output is dropped */
     ddl_error *err;
     const char *s3_root;       /* NULL: MSCK REPAIR TABLE cannot run */
-    engine_session *session;   /* NULL: CREATE VIEW cannot run */
+    engine_session *session;   /* NULL: CREATE VIEW, CTAS, INSERT, UNLOAD cannot run */
+    const ddl_query_info *query;  /* NULL, or the query's id, output location, parameters */
 } ddl_context;
 
 typedef int (*ddl_exec_fn)(ddl_context *ctx, const ddl_stmt *stmt);
@@ -202,6 +218,9 @@ int ddl_exec_show_create_table(ddl_context *ctx, const ddl_stmt *stmt);
 int ddl_exec_create_view(ddl_context *ctx, const ddl_stmt *stmt);
 int ddl_exec_drop_view(ddl_context *ctx, const ddl_stmt *stmt);
 int ddl_exec_show_views(ddl_context *ctx, const ddl_stmt *stmt);
+int ddl_exec_ctas(ddl_context *ctx, const ddl_stmt *stmt);
+int ddl_exec_insert(ddl_context *ctx, const ddl_stmt *stmt);
+int ddl_exec_unload(ddl_context *ctx, const ddl_stmt *stmt);
 
 /* Execution pieces the exec functions share (ddl_exec.c). */
 int ddl_output_columns(ddl_context *ctx, const char *const *names, size_t count);
@@ -230,6 +249,10 @@ int ddl_is_view(const json_t *table);
 int ddl_partition_name(const json_t *keys, const json_t *values, buf *out);
 /* Decodes one escaped path segment value (%XX) into out; -1 if malformed. */
 int ddl_unescape_path_value(const char *text, size_t len, buf *out);
+/* The Hive default location of a partition: the table's Location plus
+ * ddl_partition_name (given, when not NULL, instead). malloc'd; NULL when
+ * out of memory. */
+char *ddl_partition_location(const json_t *table, const json_t *values, const char *given);
 /* A new Glue Partition document for table with these values at location. */
 json_t *ddl_glue_partition(const json_t *table, const json_t *values, const char *location,
                            const char *account_id, double now);
@@ -247,6 +270,107 @@ int ddl_storage_format_known(const char *name);
  * '|' (alternatives), '.' any one character, everything else literal, case-
  * insensitive and anchored at both ends. */
 int ddl_pattern_match(const char *pattern, const char *name);
+
+/* 1-based line and column of text + offset in text. */
+void ddl_position_of(const char *text, size_t offset, int *line, int *column);
+/* An engine failure of stmt's query as a DDL error: "CODE: line L:C: ..."
+ * with positions counted in the whole statement. Returns -1. */
+int ddl_engine_failure(ddl_context *ctx, const ddl_stmt *stmt, engine_failure f,
+                       const engine_error *eerr);
+
+/* ---- writing files (ddl_write.c) ---- */
+
+/* Athena's limit of partitions one CTAS, INSERT INTO or UNLOAD writes. */
+#define DDL_MAX_WRITE_PARTITIONS 100
+
+/* WITH ( name = value [, ...] ) into stmt->write_properties: values are
+ * 'strings', integers, TRUE/FALSE or ARRAY['a', ...]. 0 or -1. */
+int ddl_parse_write_properties(ddl_parser *p, ddl_stmt *stmt);
+/* The query text from offset to the end of the statement, less trailing
+ * blanks and semicolons (and, with strip_with_data, a final WITH [NO]
+ * DATA, noted in stmt). 0, or -1 with a syntax error when empty. */
+int ddl_take_query(ddl_parser *p, ddl_stmt *stmt, size_t offset, int strip_with_data);
+/* The index of the ')' closing the '(' at sql[open], skipping SQL strings,
+ * quoted names and comments; 0 when there is none. */
+size_t ddl_matching_paren(const char *sql, size_t open);
+/* Checks that every property is one of names (NULL-terminated): Athena's
+ * error otherwise. 0 or -1. */
+int ddl_check_property_names(ddl_context *ctx, const ddl_stmt *stmt, const char *const *names);
+/* The string property name in *out (NULL when absent). 0, or -1 with
+ * Athena's error when it is not a string. */
+int ddl_string_property(ddl_context *ctx, const ddl_stmt *stmt, const char *name,
+                        const char **out);
+
+/* Where a statement writes: an s3:// prefix resolved to a folder of the
+ * objects tree, and a hidden staging folder beside it in the same bucket
+ * (invisible to S3 listings and keys, skipped by table readers). */
+typedef struct ddl_write_target {
+    char uri[2048];          /* s3://bucket/prefix/ (always ends in '/') */
+    char bucket[64];
+    char path[4096];         /* S3_ROOT/bucket/prefix (no trailing '/') */
+    char staging[4200];      /* S3_ROOT/bucket/.<query id>.tmp-<hex>; "" until created */
+} ddl_write_target;
+
+/* Validates uri (s3://bucket/prefix, no traversal, inside the S3 root) and
+ * checks the bucket exists: Athena's errors otherwise. 0 or -1. */
+int ddl_target_resolve(ddl_context *ctx, const char *uri, ddl_write_target *t);
+/* 1 if no object lies under the target's prefix. */
+int ddl_target_is_empty(const ddl_write_target *t);
+/* Creates the staging folder. 0 or -1 (err set). */
+int ddl_staging_create(ddl_context *ctx, ddl_write_target *t);
+/* Removes the staging folder and everything in it (safe to call twice). */
+void ddl_staging_remove(ddl_write_target *t);
+/* Flushes the files (relative paths) and moves the whole staging folder
+ * (unless it holds no file) to the target's folder, which must not hold
+ * objects (empty folders there are replaced): otherwise
+ * HIVE_PATH_ALREADY_EXISTS "Target directory for <what> already exists".
+ * 0 or -1. */
+int ddl_staging_publish_folder(ddl_context *ctx, ddl_write_target *t, const char *what,
+                               char *const *files, size_t count);
+/* Moves each file (relative paths) from staging to the same place under
+ * the target folder, never replacing an existing object. 0 or -1. */
+int ddl_staging_publish_files(ddl_context *ctx, ddl_write_target *t, char *const *files,
+                              size_t count);
+/* Flushes the staged file src and links it at dst (folders created, inside
+ * the S3 root), never replacing an object there; then drops src. 0 or -1. */
+int ddl_publish_file(ddl_context *ctx, const char *src, const char *dst);
+/* Writes <output folder>/<query id>-manifest.csv listing the target's
+ * files (one s3:// URI per line) and records it in the outcome; nothing
+ * when the query has no output location (managed results). 0 or -1. */
+int ddl_write_manifest(ddl_context *ctx, const ddl_write_target *t, char *const *files,
+                       size_t count);
+/* The query's output folder as s3://bucket/prefix/ (from the result URI). */
+int ddl_output_folder(const ddl_context *ctx, char *out, size_t cap);
+/* Maps an Athena compression name (any case; NULL: GZIP) for the format to
+ * DuckDB's codec and the file extension Hive gives it. 0, or -1 with
+ * Athena's error. */
+int ddl_write_codec(ddl_context *ctx, engine_write_format format, const char *athena_name,
+                    const char **codec, const char **extension);
+/* format (NULL: PARQUET): PARQUET, TEXTFILE or JSON, and its STORED AS
+ * name for ddl_glue_table (may be NULL). 0, or -1 with Athena's error
+ * (ORC, AVRO and ION cannot be written here). */
+int ddl_write_format(ddl_context *ctx, const char *name, engine_write_format *format,
+                     const char **stored_as);
+/* field_delimiter (NULL: '\001'): one ASCII character. 0 or -1. */
+int ddl_write_delimiter(ddl_context *ctx, const char *value, char *out);
+/* The partitioned_by property as lower-case names (owned, free each and
+ * the array). 0 or -1. */
+int ddl_write_partitions(ddl_context *ctx, const ddl_stmt *stmt, const char ***out,
+                         size_t *count);
+/* Registers the partitions written into table (already registered ones
+ * are kept as they are). 0 or -1. */
+int ddl_register_partitions(ddl_context *ctx, const char *db, const char *name,
+                            const json_t *table, const engine_write_result *written);
+/* engine_write's partition_folder: ddl_partition_name over plain names. */
+int ddl_partition_folder(void *user_data, const char *const *names, const char *const *values,
+                         size_t count, char *out, size_t cap);
+/* One "rows" (bigint) column and one row holding count, as Athena answers
+ * CTAS and INSERT INTO. */
+int ddl_output_row_count(ddl_context *ctx, int64_t count);
+/* Fills spec's lookup from the query info (the catalog itself when none). */
+void ddl_write_lookup(const ddl_context *ctx, engine_write_spec *spec);
+/* Records what the write read, for Statistics.DataScannedInBytes. */
+void ddl_note_bytes_scanned(ddl_context *ctx, int64_t bytes);
 
 /* Fills err (message formatted) and returns -1. */
 int ddl_fail(ddl_error *err, int user_error, const char *fmt, ...)

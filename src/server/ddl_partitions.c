@@ -323,7 +323,7 @@ static json_t *spec_values(ddl_context *ctx, const json_t *keys, const ddl_parti
 /* ---- ALTER TABLE ADD PARTITION ------------------------------------------------------------ */
 
 /* LOCATION, or the table's followed by the partition's name. */
-static char *partition_location(const json_t *table, const json_t *values, const char *given)
+char *ddl_partition_location(const json_t *table, const json_t *values, const char *given)
 {
     if (given)
         return strdup(given);
@@ -384,7 +384,7 @@ int ddl_exec_add_partition(ddl_context *ctx, const ddl_stmt *stmt)
     double now = ddl_now();
     for (size_t i = 0; rc == 0 && i < stmt->spec_count; i++) {
         const json_t *values = json_array_get(values_list, i);
-        char *location = partition_location(table, values, stmt->specs[i].location);
+        char *location = ddl_partition_location(table, values, stmt->specs[i].location);
         json_t *partition = location ? ddl_glue_partition(table, values, location,
                                                           ctx->account_id, now)
                                      : NULL;

@@ -29,7 +29,7 @@
 /* ---- parsing ------------------------------------------------------------------------------ */
 
 /* Where text + offset sits in text: 1-based line and column. */
-static void position_of(const char *text, size_t offset, int *line, int *column)
+void ddl_position_of(const char *text, size_t offset, int *line, int *column)
 {
     *line = 1;
     size_t line_start = 0;
@@ -66,7 +66,7 @@ int ddl_parse_create_view(ddl_parser *p, ddl_stmt *stmt)
         return ddl_syntax_error(p, "<query>");
     if (!(stmt->query = strndup(query, len)))
         return ddl_fail(p->err, 0, "out of memory");
-    position_of(source, (size_t)(query - source), &stmt->query_line, &stmt->query_column);
+    ddl_position_of(source, (size_t)(query - source), &stmt->query_line, &stmt->query_column);
     return 0;
 }
 
@@ -131,8 +131,8 @@ static void point_into_statement(const ddl_stmt *stmt, const char *message, char
     }
 }
 
-static int engine_failed(ddl_context *ctx, const ddl_stmt *stmt, engine_failure f,
-                         const engine_error *eerr)
+int ddl_engine_failure(ddl_context *ctx, const ddl_stmt *stmt, engine_failure f,
+                       const engine_error *eerr)
 {
     char message[sizeof eerr->message + 64];
     point_into_statement(stmt, eerr->message, message, sizeof message);
@@ -163,7 +163,7 @@ static int query_columns(ddl_context *ctx, const ddl_stmt *stmt, const char *db,
             f = ENGINE_OK;
     }
     if (f != ENGINE_OK)
-        return engine_failed(ctx, stmt, f, &eerr);
+        return ddl_engine_failure(ctx, stmt, f, &eerr);
     if (!capture->captured)
         return ddl_fail(ctx->err, 0, "the engine gave no columns for the view");
     for (size_t i = 0; i < capture->count; i++)

@@ -231,7 +231,14 @@ void engine_interrupt(engine_session *s)
     pthread_mutex_unlock(&s->lock);
 }
 
-static int interrupt_requested(engine_session *s)
+void engine_forget_interrupt(engine_session *s)
+{
+    pthread_mutex_lock(&s->lock);
+    s->interrupt_requested = 0;   /* an interrupt of the previous statement */
+    pthread_mutex_unlock(&s->lock);
+}
+
+int engine_interrupt_requested(engine_session *s)
 {
     pthread_mutex_lock(&s->lock);
     int requested = s->interrupt_requested;
@@ -239,7 +246,7 @@ static int interrupt_requested(engine_session *s)
     return requested;
 }
 
-static engine_failure fail_interrupted(engine_error *err)
+engine_failure engine_fail_interrupted(engine_error *err)
 {
     return engine_fail(err, ENGINE_INTERRUPTED, "USER_CANCELED", "Query was cancelled by user");
 }
@@ -341,11 +348,11 @@ static engine_failure refused(engine_session *s, const char *sql, const sandbox_
 }
 
 /* Inspects sql, binds its tables and prepares it with params bound. */
-static engine_failure prepare_statement(engine_session *s, const char *sql, const char *default_db,
-                                        const char *const *params, size_t param_count,
-                                        engine_table_lookup lookup, void *ud,
-                                        engine_stats *stats, duckdb_prepared_statement *stmt,
-                                        engine_error *err)
+engine_failure engine_prepare_user_statement(engine_session *s, const char *sql,
+                                             const char *default_db, const char *const *params,
+                                             size_t param_count, engine_table_lookup lookup,
+                                             void *ud, engine_stats *stats,
+                                             duckdb_prepared_statement *stmt, engine_error *err)
 {
     sandbox_result *sb = calloc(1, sizeof *sb);
     if (!sb)
@@ -362,8 +369,8 @@ static engine_failure prepare_statement(engine_session *s, const char *sql, cons
         if (same_as_earlier(sb, i, db))
             continue;
         f = bind_table(s, sql, &sb->tables[i], db, lookup, ud, stats, err);
-        if (f == ENGINE_OK && interrupt_requested(s))
-            f = fail_interrupted(err);
+        if (f == ENGINE_OK && engine_interrupt_requested(s))
+            f = engine_fail_interrupted(err);
     }
     free(sb);
     f = f ? f : use_database(s, default_db, err);
@@ -477,8 +484,8 @@ static engine_failure stream_result(engine_session *s, duckdb_result *result, co
         f = engine_fail(err, ENGINE_SINK_ABORTED, "GENERIC_INTERNAL_ERROR",
                         "the result consumer stopped the query");
     while (f == ENGINE_OK) {
-        if (interrupt_requested(s)) {
-            f = fail_interrupted(err);
+        if (engine_interrupt_requested(s)) {
+            f = engine_fail_interrupted(err);
             break;
         }
         duckdb_data_chunk chunk = duckdb_fetch_chunk(*result);
@@ -495,7 +502,7 @@ static engine_failure stream_result(engine_session *s, duckdb_result *result, co
     return f;
 }
 
-static void set_executing(engine_session *s, int executing)
+void engine_set_executing(engine_session *s, int executing)
 {
     pthread_mutex_lock(&s->lock);
     s->executing = executing;
@@ -510,8 +517,8 @@ static engine_failure execute_statement(engine_session *s, duckdb_prepared_state
                                         const char *sql, const engine_sink *sink,
                                         engine_stats *stats, engine_error *err)
 {
-    if (interrupt_requested(s))
-        return fail_interrupted(err);
+    if (engine_interrupt_requested(s))
+        return engine_fail_interrupted(err);
     /* Parsed now: once a streaming result is open, the connection runs
      * nothing else. */
     json_t *tree = engine_parse_tree(s->conn, sql);
@@ -524,7 +531,7 @@ static engine_failure execute_statement(engine_session *s, duckdb_prepared_state
         json_decref(tree);
         return f;
     }
-    set_executing(s, 1);
+    engine_set_executing(s, 1);
     if (duckdb_execute_pending(pending, &result) != DuckDBSuccess) {
         f = engine_fail_duckdb(err, duckdb_result_error_type(&result),
                                duckdb_result_error(&result), sql);
@@ -536,9 +543,9 @@ static engine_failure execute_statement(engine_session *s, duckdb_prepared_state
     duckdb_destroy_result(&result);
     duckdb_destroy_pending(&pending);
     json_decref(tree);
-    set_executing(s, 0);
-    if (f != ENGINE_OK && f != ENGINE_SINK_ABORTED && interrupt_requested(s))
-        f = fail_interrupted(err);
+    engine_set_executing(s, 0);
+    if (f != ENGINE_OK && f != ENGINE_SINK_ABORTED && engine_interrupt_requested(s))
+        f = engine_fail_interrupted(err);
     return f;
 }
 
@@ -558,14 +565,13 @@ engine_failure engine_run(engine_session *s, const char *sql, const char *defaul
     if (!s || !sql || !sink || !lookup || (param_count && !params))
         return engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR",
                            "engine_run: invalid arguments");
-    pthread_mutex_lock(&s->lock);
-    s->interrupt_requested = 0;   /* an interrupt of the previous statement */
-    pthread_mutex_unlock(&s->lock);
+    engine_forget_interrupt(s);
 
     int64_t started = now_ms();
     duckdb_prepared_statement stmt = NULL;
-    engine_failure f = prepare_statement(s, sql, default_database, params, param_count, lookup,
-                                         lookup_user_data, stats, &stmt, err);
+    engine_failure f = engine_prepare_user_statement(s, sql, default_database, params,
+                                                     param_count, lookup, lookup_user_data, stats,
+                                                     &stmt, err);
     int64_t prepared = now_ms();
     stats->planning_ms = prepared - started;
     if (f == ENGINE_OK)

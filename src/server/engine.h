@@ -88,6 +88,90 @@ engine_failure engine_run(engine_session *s, const char *sql, const char *defaul
                           engine_table_lookup lookup, void *lookup_user_data,
                           const engine_sink *sink, engine_stats *stats, engine_error *err);
 
+/* ---- writing a statement's result as files (CTAS, INSERT INTO, UNLOAD) ---- */
+
+typedef enum engine_write_format {
+    ENGINE_WRITE_PARQUET = 0,
+    ENGINE_WRITE_TEXTFILE,      /* Hive LazySimpleSerDe text: no quoting, NULL as \N */
+    ENGINE_WRITE_JSON           /* newline-delimited JSON objects */
+} engine_write_format;
+
+/* A column of the table written into: its name and its DuckDB type (the
+ * query's value is cast to it). */
+typedef struct engine_target_column {
+    const char *name;
+    const char *duck_type;
+} engine_target_column;
+
+typedef struct engine_write_spec {
+    const char *sql;                    /* the SELECT / VALUES that gives the rows */
+    const char *default_database;
+    const char *const *params;          /* execution parameters, as for engine_run */
+    size_t param_count;
+    engine_table_lookup lookup;
+    void *lookup_user_data;
+    /* The table written into (INSERT INTO): every column, partition columns
+     * last; source[i] is the query column for target column i, or -1 for
+     * NULL. NULL targets (CTAS, UNLOAD): the query's own columns, named as
+     * Athena names them and typed by their Hive types. */
+    const engine_target_column *targets;
+    const int *source;
+    size_t target_count;
+    size_t source_count;                /* the query columns source expects */
+    const char *const *partition_columns;   /* the trailing columns that become folders */
+    size_t partition_count;
+    engine_write_format format;
+    const char *compression;            /* DuckDB codec: "gzip", "snappy", "zstd",
+                                         * "uncompressed" */
+    const char *file_extension;         /* added to each file name ("" or ".gz"...) */
+    char field_delimiter;               /* TEXTFILE */
+    const char *directory;              /* where the files go (exists, inside the S3 root) */
+    const char *file_prefix;            /* files are <prefix>_<n><extension> */
+    int columns_only;                   /* WITH NO DATA: nothing runs, nothing is written */
+    size_t max_partitions;              /* more distinct partitions fail (0: no limit) */
+    /* Names the folder of one partition ("k=v/k2=v2", Hive-escaped) from
+     * the partition columns' values as text (NULL for SQL NULL) into out.
+     * 0, or -1 when it cannot. Required when partition_count > 0. */
+    int (*partition_folder)(void *user_data, const char *const *names,
+                            const char *const *values, size_t count, char *out, size_t cap);
+    void *partition_folder_user_data;
+} engine_write_spec;
+
+/* A result column as the catalog records it. */
+typedef struct engine_written_column {
+    char name[256];
+    char hive_type[512];     /* "string", "bigint", "array<int>", "decimal(10,2)", ... */
+} engine_written_column;
+
+/* One partition written: its values as text (NULL entries for SQL NULL)
+ * and its folder relative to the write directory. */
+typedef struct engine_written_partition {
+    char **values;
+    size_t count;
+    char *folder;
+} engine_written_partition;
+
+typedef struct engine_write_result {
+    int64_t rows;
+    engine_written_column *columns;      /* every column, partition columns last */
+    size_t column_count;
+    engine_written_partition *partitions;
+    size_t partition_count;
+    char **files;                        /* paths relative to the write directory */
+    size_t file_count;
+} engine_write_result;
+
+/* Runs spec->sql like engine_run (sandbox, tables, parameters), then
+ * writes its rows under spec->directory in the format asked: one file per
+ * partition (or one file), none when there are no rows. The engine issues
+ * the COPY itself; user SQL never reaches a file. stats as for engine_run.
+ * out is filled on success (free it with engine_write_result_free in every
+ * case). Errors are engine errors (codes as Athena's: "HIVE_COLUMN_ORDER_MISMATCH",
+ * "HIVE_TOO_MANY_OPEN_PARTITIONS", "NOT_SUPPORTED", ...). */
+engine_failure engine_write(engine_session *s, const engine_write_spec *spec,
+                            engine_write_result *out, engine_stats *stats, engine_error *err);
+void engine_write_result_free(engine_write_result *r);
+
 /* Interrupts the statement running in s, if any. Safe from any thread. An
  * interrupt that arrives while no statement runs is forgotten when the next
  * engine_run starts, so callers keep their own cancel flag for that gap. */

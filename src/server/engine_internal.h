@@ -15,7 +15,9 @@
  *   engine_params.c  Athena literals (execution parameters) -> typed binds;
  *   engine_errors.c  DuckDB's errors -> Athena's codes and "line L:C: ..."
  *                    messages;
- *   engine_names.c   result column names as Athena gives them (_col0).
+ *   engine_names.c   result column names as Athena gives them (_col0);
+ *   engine_write.c   a statement's result written as table files (CTAS,
+ *                    INSERT INTO, UNLOAD), and the Hive types of its columns.
  */
 #ifndef ATHENA_SERVER_ENGINE_INTERNAL_H
 #define ATHENA_SERVER_ENGINE_INTERNAL_H
@@ -56,6 +58,25 @@ struct engine_session {
     int interrupt_requested;
     int executing;                    /* a DuckDB query is live on conn */
 };
+
+/* ---- engine.c, for engine_write.c ---- */
+
+/* Inspects sql (sandbox), binds the tables it names, makes unqualified
+ * names resolve in default_db and prepares it with params bound. *stmt is
+ * set even on failure (destroy it). Adds the bytes of what it reads to
+ * stats->bytes_scanned. */
+engine_failure engine_prepare_user_statement(engine_session *s, const char *sql,
+                                             const char *default_db, const char *const *params,
+                                             size_t param_count, engine_table_lookup lookup,
+                                             void *ud, engine_stats *stats,
+                                             duckdb_prepared_statement *stmt, engine_error *err);
+/* Forgets an interrupt of an earlier statement (call when one starts). */
+void engine_forget_interrupt(engine_session *s);
+int engine_interrupt_requested(engine_session *s);
+engine_failure engine_fail_interrupted(engine_error *err);
+/* Marks a DuckDB query live on the session's connection (so an interrupt
+ * reaches it) or finished. */
+void engine_set_executing(engine_session *s, int executing);
 
 /* ---- engine_errors.c ---- */
 

@@ -9,10 +9,12 @@
  */
 #include "executor.h"
 
+#include "authz.h"
 #include "ddl.h"
 #include "engine.h"
 #include "objects.h"
 #include "results_file.h"
+#include "results_location.h"
 #include "store.h"
 
 #include <pthread.h>
@@ -29,6 +31,8 @@ typedef struct worker {
     pthread_t thread;
     engine_session *session;
     char running[ID_CAP];       /* id being run, "" when idle */
+    srv_caller caller;          /* who started it: its permissions apply while it runs */
+    authz_query_access *access;
     int cancel_requested;
 } worker;
 
@@ -37,6 +41,7 @@ struct executor {
     pthread_mutex_t mu;
     pthread_cond_t wake;
     char (*queue)[ID_CAP];
+    srv_caller *queue_callers;  /* beside queue: who started each queued query */
     size_t capacity, head, count;
     int stopping;
     worker *workers;
@@ -93,9 +98,24 @@ static void finish_times(json_t *qe)
         set_stat(qe, "TotalExecutionTimeInMillis", (long long)((completed - submitted) * 1000));
 }
 
+/* The engine's table lookup for a query: its caller must be allowed to read
+ * the table (Glue) and its data (S3), as in Athena. */
+typedef struct query_lookup {
+    store *st;
+    authz_query_access *access;
+} query_lookup;
+
 static json_t *lookup_table(void *user_data, const char *database, const char *table)
 {
-    return ddl_catalog_lookup(user_data, database, table);
+    query_lookup *q = user_data;
+    if (authz_query_table(q->access, database, table) != 0)
+        return NULL;
+    json_t *doc = ddl_catalog_lookup(q->st, database, table);
+    if (doc && authz_query_table_data(q->access, database, table, doc) != 0) {
+        json_decref(doc);
+        return NULL;
+    }
+    return doc;
 }
 
 /* The query's parameters as a C array (pointers into qe). */
@@ -112,6 +132,7 @@ typedef struct run_outcome {
     engine_failure failure;
     char message[2200];     /* room for "CODE: " + the engine's message */
     engine_stats stats;
+    char manifest[2048];    /* Statistics.DataManifestLocation of CTAS/INSERT/UNLOAD */
 } run_outcome;
 
 /* Runs the statement into writer; fills out. */
@@ -125,22 +146,41 @@ static void run_statement(worker *w, const json_t *qe, results_writer *writer, r
         database = "default";
     engine_sink sink = results_writer_sink(writer);
     memset(out, 0, sizeof *out);
-    if (ddl_classify(sql) != DDL_NOT_DDL) {
-        ddl_error derr;
-    memset(&derr, 0, sizeof derr);
-        ddl_environment env = {s->store, s->s3_root, w->session, s->settings.account_id};
-        if (ddl_run(&env, sql, database, &sink, &derr) != 0) {
-            out->failure = derr.user_error ? ENGINE_USER_ERROR : ENGINE_SYSTEM_ERROR;
-            snprintf(out->message, sizeof out->message, "%s", derr.message);
-        }
-        return;
-    }
     const char *params[1000];
     size_t n = query_parameters(qe, params, sizeof params / sizeof params[0]);
+    if (ddl_classify(sql) != DDL_NOT_DDL || ddl_writes_data(sql)) {
+        ddl_error derr;
+        memset(&derr, 0, sizeof derr);
+        ddl_outcome written;
+        memset(&written, 0, sizeof written);
+        ddl_environment env = {s->store, s->s3_root, w->session, s->settings.account_id};
+        query_lookup tables = {s->store, w->access};   /* the SELECT part of CTAS/INSERT/UNLOAD */
+        ddl_query_info query = {
+            json_string_value(json_object_get(qe, "QueryExecutionId")),
+            json_string_value(json_object_get(json_object_get(qe, "ResultConfiguration"),
+                                              "OutputLocation")),
+            params, n, &written, lookup_table, &tables};
+        if (ddl_run_query(&env, &query, sql, database, &sink, &derr) != 0) {
+            int denied = w->access->denied;   /* a table of the SELECT part was refused */
+            out->failure = derr.user_error || denied ? ENGINE_USER_ERROR : ENGINE_SYSTEM_ERROR;
+            snprintf(out->message, sizeof out->message, "%.*s", (int)sizeof out->message - 1,
+                     denied ? w->access->reason : derr.message);
+        }
+        out->stats.bytes_scanned = written.bytes_scanned;
+        snprintf(out->manifest, sizeof out->manifest, "%s", written.manifest_location);
+        return;
+    }
     engine_error err;
     memset(&err, 0, sizeof err);
-    out->failure = engine_run(w->session, sql, database, params, n, lookup_table, s->store, &sink,
+    query_lookup lookup = {s->store, w->access};
+    out->failure = engine_run(w->session, sql, database, params, n, lookup_table, &lookup, &sink,
                               &out->stats, &err);
+    if (w->access->denied) { /* the lookup refused a table: Athena's reason, not "not found" */
+        out->failure = ENGINE_USER_ERROR;
+        snprintf(out->message, sizeof out->message, "%.*s", (int)sizeof out->message - 1,
+                 w->access->reason);
+        return;
+    }
     /* Athena's reason names the error first: "TABLE_NOT_FOUND: line 1:15: ..." */
     snprintf(out->message, sizeof out->message, "%s%s%s", err.code, err.code[0] ? ": " : "",
              err.message);
@@ -154,24 +194,47 @@ static int take_cancel_flag(worker *w)
     return c;
 }
 
+/* Athena cancels a query that scans more than its workgroup's
+ * BytesScannedCutoffPerQuery (read now: an update applies to queued queries).
+ * The engine learns the bytes when it binds the tables, so the check runs
+ * before any result is committed. */
+#define CUTOFF_REASON "Bytes scanned limit was exceeded"
+
+static int exceeds_cutoff(server *s, const json_t *qe, const engine_stats *stats)
+{
+    const char *name = json_string_value(json_object_get(qe, "WorkGroup"));
+    json_t *wg = name ? store_workgroup_get(s->store, name) : NULL;
+    json_int_t cutoff = json_integer_value(
+        json_object_get(json_object_get(wg, "Configuration"), "BytesScannedCutoffPerQuery"));
+    json_decref(wg);
+    return cutoff > 0 && stats->bytes_scanned > cutoff;
+}
+
 /* Records the outcome in qe (state, error, statistics). */
 static void record_outcome(worker *w, json_t *qe, results_writer *writer, run_outcome *o,
                            long long started_ms)
 {
     char err[512] = "";
     int cancelled = take_cancel_flag(w) || o->failure == ENGINE_INTERRUPTED;
-    if (o->failure == ENGINE_OK && !cancelled && results_writer_commit(writer, err, sizeof err) != 0) {
+    int over_cutoff = !cancelled && exceeds_cutoff(w->x->s, qe, &o->stats);
+    if (o->failure == ENGINE_OK && !cancelled && !over_cutoff &&
+        results_writer_commit(writer, err, sizeof err) != 0) {
         o->failure = ENGINE_SYSTEM_ERROR;
         snprintf(o->message, sizeof o->message, "cannot write the query results: %s", err);
-    } else if (o->failure != ENGINE_OK || cancelled) {
+    } else if (o->failure != ENGINE_OK || cancelled || over_cutoff) {
         results_writer_abort(writer);
     }
     results_writer_free(writer);
     set_stat(qe, "EngineExecutionTimeInMillis", now_ms() - started_ms);
     set_stat(qe, "QueryPlanningTimeInMillis", o->stats.planning_ms);
     set_stat(qe, "DataScannedInBytes", o->stats.bytes_scanned);
+    if (o->manifest[0])
+        json_object_set_new(json_object_get(qe, "Statistics"), "DataManifestLocation",
+                            json_string(o->manifest));
     if (cancelled)
         set_state(qe, "CANCELLED", "Query was cancelled by user");
+    else if (over_cutoff)
+        set_state(qe, "CANCELLED", CUTOFF_REASON);
     else if (o->failure == ENGINE_OK)
         set_state(qe, "SUCCEEDED", NULL);
     else if (o->failure == ENGINE_SYSTEM_ERROR)
@@ -197,19 +260,29 @@ static void run_query(worker *w, const char *id)
     store_query_update(s->store, qe);
     long long started = now_ms();
 
-    const char *uri = json_string_value(
-        json_object_get(json_object_get(qe, "ResultConfiguration"), "OutputLocation"));
     const char *sql = json_string_value(json_object_get(qe, "Query"));
-    char path[4096], err[512] = "";
+    char root[4096], path[4096], err[512] = "";
     results_writer *writer = NULL;
-    if (uri && s3_uri_path(s->s3_root, uri, path, sizeof path) == 0)
-        writer = results_writer_open_under(s->s3_root, path,
+    authz_query_access access;
+    authz_query_begin(&access, s, &w->caller);
+    w->access = &access;
+    /* Checked before anything is written: a refused query leaves no trace. */
+    int may_write = authz_query_output(&access, qe) == 0;
+    /* The OutputLocation in S3, or the workgroup's managed results folder. */
+    if (!may_write)
+        writer = NULL;
+    else if (results_query_path(s->settings.data_dir, s->s3_root, qe, root, sizeof root, path,
+                                sizeof path) == 0)
+        writer = results_writer_open_under(root, path,
                                      ddl_classify(sql) == DDL_NOT_DDL ? RESULTS_CSV : RESULTS_TXT,
                                      json_string_value(json_object_get(qe, "StatementType")), err,
                                      sizeof err);
     else
         snprintf(err, sizeof err, "invalid output location");
-    if (!writer) {
+    if (!may_write) {
+        set_error(qe, CATEGORY_USER, ERROR_TYPE_USER, 0, access.reason);
+        finish_times(qe);
+    } else if (!writer) {
         char msg[700];
         snprintf(msg, sizeof msg, "cannot write the query results: %s", err);
         set_error(qe, CATEGORY_SYSTEM, ERROR_TYPE_INTERNAL, 0, msg);
@@ -224,6 +297,8 @@ static void run_query(worker *w, const char *id)
         run_statement(w, qe, writer, &outcome);
         record_outcome(w, qe, writer, &outcome, started);
     }
+    authz_query_end(&access);
+    w->access = NULL;
     store_query_update(s->store, qe);
     json_decref(qe);
 }
@@ -241,6 +316,7 @@ static void *worker_main(void *arg)
             return NULL;
         }
         memcpy(w->running, x->queue[x->head], ID_CAP);
+        w->caller = x->queue_callers[x->head];
         x->head = (x->head + 1) % x->capacity;
         x->count--;
         w->cancel_requested = 0;
@@ -262,10 +338,11 @@ executor *executor_start(server *s, int workers, size_t queue_capacity)
     x->s = s;
     x->capacity = queue_capacity ? queue_capacity : 64;
     x->queue = calloc(x->capacity, sizeof *x->queue);
+    x->queue_callers = calloc(x->capacity, sizeof *x->queue_callers);
     x->workers = calloc((size_t)(workers > 0 ? workers : 1), sizeof *x->workers);
     pthread_mutex_init(&x->mu, NULL);
     pthread_cond_init(&x->wake, NULL);
-    if (!x->queue || !x->workers) {
+    if (!x->queue || !x->queue_callers || !x->workers) {
         executor_stop(x);
         return NULL;
     }
@@ -304,11 +381,12 @@ void executor_stop(executor *x)
     pthread_mutex_destroy(&x->mu);
     pthread_cond_destroy(&x->wake);
     free(x->queue);
+    free(x->queue_callers);
     free(x->workers);
     free(x);
 }
 
-int executor_submit(executor *x, const char *query_id)
+int executor_submit(executor *x, const char *query_id, const srv_caller *caller)
 {
     if (strlen(query_id) >= ID_CAP)
         return -1;
@@ -317,6 +395,7 @@ int executor_submit(executor *x, const char *query_id)
     if (ok) {
         size_t tail = (x->head + x->count) % x->capacity;
         snprintf(x->queue[tail], ID_CAP, "%s", query_id);
+        x->queue_callers[tail] = *caller;
         x->count++;
         pthread_cond_signal(&x->wake);
     }
@@ -331,9 +410,12 @@ static int unqueue(executor *x, const char *id)
         size_t at = (x->head + i) % x->capacity;
         if (strcmp(x->queue[at], id) != 0)
             continue;
-        for (size_t j = i; j + 1 < x->count; j++)
+        for (size_t j = i; j + 1 < x->count; j++) {
             memcpy(x->queue[(x->head + j) % x->capacity],
                    x->queue[(x->head + j + 1) % x->capacity], ID_CAP);
+            x->queue_callers[(x->head + j) % x->capacity] =
+                x->queue_callers[(x->head + j + 1) % x->capacity];
+        }
         x->count--;
         return 1;
     }

@@ -16,9 +16,10 @@ executor *executor_start(server *s, int workers, size_t queue_capacity);
 /* Stops accepting work, interrupts running queries, joins the workers. */
 void executor_stop(executor *x);
 
-/* Enqueues a query already stored as QUEUED. 0, or -1 if the queue is full
- * (the caller answers TooManyRequestsException). */
-int executor_submit(executor *x, const char *query_id);
+/* Enqueues a query already stored as QUEUED, started by caller (whose
+ * permissions it runs with: authz.h). 0, or -1 if the queue is full (the
+ * caller answers TooManyRequestsException). */
+int executor_submit(executor *x, const char *query_id, const srv_caller *caller);
 
 /* Cancels a query: a queued one is dropped, a running one interrupted. The
  * stored state becomes CANCELLED. Finished queries are left alone. */

@@ -75,6 +75,9 @@ typedef struct srv_response {
      * memory and closes it (a HEAD response gets its Content-Length). */
     int has_file;
     srv_file_body file;
+    /* The body holds secrets (a new access key, session credentials): its
+     * memory is zeroed when freed, here or after it was sent. */
+    int sensitive;
 } srv_response;
 
 /* Case-insensitive header lookup; NULL if absent. */

@@ -183,6 +183,35 @@ static struct MHD_Response *file_response(srv_response *resp)
     return r;
 }
 
+/* A body that holds secrets, zeroed once libmicrohttpd has sent it. */
+typedef struct sensitive_body {
+    char *data;
+    size_t len;
+} sensitive_body;
+
+static void free_sensitive_body(void *cls)
+{
+    sensitive_body *b = cls;
+    secure_zero(b->data, b->len);
+    free(b->data);
+    free(b);
+}
+
+static struct MHD_Response *sensitive_response(char *data, size_t len)
+{
+    sensitive_body *b = malloc(sizeof *b);
+    struct MHD_Response *r =
+        b ? MHD_create_response_from_buffer_with_free_callback_cls(len, data, free_sensitive_body,
+                                                                   b)
+          : NULL;
+    if (!r) {
+        free(b);
+        return NULL;
+    }
+    *b = (sensitive_body){data, len};
+    return r;
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *connection, srv_response *resp,
                                      const char *request_id, int close_connection)
 {
@@ -190,9 +219,12 @@ static enum MHD_Result send_response(struct MHD_Connection *connection, srv_resp
     char *data = len && !resp->has_file ? buf_detach(&resp->body) : NULL;
     struct MHD_Response *r =
         resp->has_file ? file_response(resp)
-        : data         ? MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE)
-                       : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        : data && resp->sensitive ? sensitive_response(data, len)
+        : data ? MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE)
+               : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     if (!r) {
+        if (data && resp->sensitive)
+            secure_zero(data, len);
         free(data);
         return MHD_NO;
     }

@@ -31,6 +31,8 @@ typedef enum iam_key_status {
 iam_key_status iam_identity_lookup_key(server *s, const char *access_key_id, char *secret,
                                        size_t cap, char *session_token, size_t token_cap,
                                        srv_caller *caller);
+/* (IAM_KEY_EXPIRED fills the same, so that authentication can still check
+ * the signature and token before answering ExpiredToken.) */
 
 /* The parsed identity policies that apply to caller. Never NULL for a
  * non-root caller unless out of memory (an empty set when it has none).
@@ -43,5 +45,9 @@ typedef struct iam_policy_set {
 
 const iam_policy_set *iam_identity_policies(server *s, const srv_caller *caller);
 void iam_policy_set_release(const iam_policy_set *set);
+
+/* Frees the policy cache of s (at shutdown; s->iam_cache is created on
+ * first use). */
+void iam_identity_close(server *s);
 
 #endif

@@ -12,6 +12,7 @@
 #include "engine.h"
 #include "executor.h"
 #include "http_front.h"
+#include "iam_identity.h"
 #include "root_credentials.h"
 #include "server.h"
 #include "store.h"
@@ -246,6 +247,7 @@ static void close_services(server *s)
         executor_stop(s->executor);
     if (s->engine)
         engine_close(s->engine);
+    iam_identity_close(s);
     if (s->store)
         store_close(s->store);
     s->executor = NULL;

@@ -3,16 +3,21 @@
  * is first authenticated, then dispatched by protocol:
  *
  *   X-Amz-Target "AmazonAthena.<Op>"      -> athena_api_handle (awsJson1.1)
- *   form-encoded POST (Action=...)        -> IAM / STS query protocol
+ *   form-encoded POST (Action=...)        -> iam_api_handle / sts_api_handle,
+ *                                            by the SigV4 signing service
  *   anything else                          -> S3 (REST paths)
  *
- * Athena and Glue are served as JSON services, S3 by s3_api.c; the query
- * protocol (IAM, STS) still authenticates and answers with the error its
- * clients understand, so a misdirected SDK call gets a readable AWS error.
+ * Athena and Glue are served as JSON services, S3 by s3_api.c, IAM and STS
+ * (query protocol) by iam_api*.c and sts_api.c.
  */
 #include "auth.h"
+#include "authz.h"
+#include "crypto.h"
 #include "http_front.h"
+#include "iam_api.h"
+#include "iam_identity.h"
 #include "json_api.h"
+#include "query_api.h"
 #include "server.h"
 #include "uri.h"
 
@@ -40,12 +45,21 @@ static const json_service JSON_SERVICES[] = {
 
 /* ---- credentials ---- */
 
-int server_lookup_key(server *s, const char *access_key_id, char *secret, size_t cap,
-                      srv_caller *caller)
+int server_lookup_credentials(server *s, const char *access_key_id, char *secret, size_t cap,
+                              char *session_token, size_t token_cap, srv_caller *caller)
 {
     size_t secret_len = strlen(s->root_secret);
-    if (!access_key_id || !s->root_access_key_id[0] ||
-        strcmp(access_key_id, s->root_access_key_id) != 0 || secret_len >= cap)
+    if (session_token && token_cap)
+        session_token[0] = '\0';
+    if (!access_key_id)
+        return -1;
+    if (!s->root_access_key_id[0] || strcmp(access_key_id, s->root_access_key_id) != 0) {
+        /* Not root: an IAM user's key or temporary credentials. */
+        iam_key_status status = iam_identity_lookup_key(s, access_key_id, secret, cap,
+                                                        session_token, token_cap, caller);
+        return status == IAM_KEY_FOUND ? 0 : status == IAM_KEY_EXPIRED ? 1 : -1;
+    }
+    if (secret_len >= cap)
         return -1;
     memcpy(secret, s->root_secret, secret_len + 1);
     if (caller) {
@@ -53,9 +67,23 @@ int server_lookup_key(server *s, const char *access_key_id, char *secret, size_t
         snprintf(caller->access_key_id, sizeof caller->access_key_id, "%s", access_key_id);
         snprintf(caller->arn, sizeof caller->arn, "arn:aws:iam::%s:root",
                  s->settings.account_id);
+        snprintf(caller->user_id, sizeof caller->user_id, "%s", s->settings.account_id);
+        caller->kind = SRV_PRINCIPAL_ROOT;
         caller->is_root = 1;
     }
     return 0;
+}
+
+int server_lookup_key(server *s, const char *access_key_id, char *secret, size_t cap,
+                      srv_caller *caller)
+{
+    char token[SERVER_SESSION_TOKEN_CAP];
+    int rc = server_lookup_credentials(s, access_key_id, secret, cap, token, sizeof token,
+                                       caller);
+    secure_zero(token, sizeof token);
+    if (rc != 0)
+        secure_zero(secret, cap);
+    return rc == 0 ? 0 : -1;
 }
 
 /* ---- protocol detection ---- */
@@ -137,6 +165,8 @@ static void handle_json(server *s, srv_request *req, srv_response *resp)
                        content_type);
         return;
     }
+    if (authz_json_request(s, req, service->signing_name, operation, resp) != 0)
+        return;
     service->handle(s, operation, req, resp);
     if (resp->status == 0)
         json_api_error(resp, 500, "InternalServerException",
@@ -147,20 +177,25 @@ static void handle_json(server *s, srv_request *req, srv_response *resp)
 
 static void handle_query(server *s, srv_request *req, srv_response *resp)
 {
-    if (auth_verify(s, req, AUTH_PROTOCOL_QUERY, NULL, NULL, resp) != 0)
+    char signing_service[AUTH_SERVICE_CAP] = "";
+    if (auth_verify(s, req, AUTH_PROTOCOL_QUERY, NULL, signing_service, resp) != 0)
         return;
     uri_query form = URI_QUERY_INIT;
-    int rc = uri_query_parse(&form, req->body, req->body_len, URI_DECODE_PLUS);
+    int rc = query_parse_form(req, &form);
     const char *action = rc == URI_OK ? uri_query_get(&form, "Action") : NULL;
-    const char *version = rc == URI_OK ? uri_query_get(&form, "Version") : NULL;
-    char message[512];
+    /* The signing service says which endpoint the client meant: IAM and
+     * STS share this one. */
     if (!action)
-        snprintf(message, sizeof message, "The request must contain the parameter Action.");
+        auth_write_error(AUTH_PROTOCOL_QUERY, req, resp, 400, "MissingAction",
+                         "The request must contain the parameter Action.");
+    else if (authz_query_request(s, req, signing_service, &form, resp) != 0)
+        ; /* denied: the error is written */
+    else if (strcmp(signing_service, "iam") == 0)
+        iam_api_handle(s, action, &form, req, resp);
+    else if (strcmp(signing_service, "sts") == 0)
+        sts_api_handle(s, action, &form, req, resp);
     else
-        snprintf(message, sizeof message, "Could not find operation %.128s for version %.32s",
-                 action, version ? version : "NO_VERSION_SPECIFIED");
-    auth_write_error(AUTH_PROTOCOL_QUERY, req, resp, 400,
-                     action ? "InvalidAction" : "MissingAction", message);
+        query_api_invalid_action(action, &form, req, resp);
     uri_query_free(&form);
 }
 

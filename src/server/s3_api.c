@@ -13,6 +13,7 @@
  */
 #include "s3_internal.h"
 
+#include "authz.h"
 #include "crypto.h"
 #include "s3_xml.h"
 
@@ -419,7 +420,7 @@ void s3_api_handle(server *s, srv_request *req, srv_response *resp)
         s3_error_oom(r);
     else if (rc != URI_OK)
         s3_error(r, 400, "InvalidURI", "Couldn't parse the specified URI.");
-    else if (parse_target(r) == 0)
+    else if (parse_target(r) == 0 && authz_s3_request(r) == 0)
         dispatch(r);
     if (resp->status == 0)
         s3_error(r, 500, "InternalError", "The operation produced no response.");

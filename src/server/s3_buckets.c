@@ -5,6 +5,7 @@
  */
 #include "s3_internal.h"
 
+#include "authz.h"
 #include "s3_xml.h"
 
 #include <errno.h>
@@ -175,8 +176,10 @@ static void delete_listed(s3_request *r, const char *dir, const s3_xml_node *roo
         if (strcmp(n->name, "Object") != 0)
             continue;
         const s3_xml_node *key = s3_xml_child(n, "Key");
-        const char *code = NULL, *message = NULL;
-        int ok = delete_one(r, dir, buf_str(&key->text), key->text.len, &code, &message) == 0;
+        const char *code = "AccessDenied", *message = "Access Denied";
+        /* S3 authorizes each key on its own (s3:DeleteObject). */
+        int ok = authz_s3_allowed(r, "s3:DeleteObject", buf_str(&key->text)) &&
+                 delete_one(r, dir, buf_str(&key->text), key->text.len, &code, &message) == 0;
         rc = write_outcome(b, key, ok, quiet, code, message);
     }
     if (rc || s3_xml_close(b, "DeleteResult"))

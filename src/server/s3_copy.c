@@ -54,14 +54,27 @@ static int bad_copy_source(s3_request *r)
     return -1;
 }
 
-static int decode_part(const char *raw, size_t len, char *out, size_t cap, size_t *out_len)
+/* Splits the percent-encoded "bucket/key" (without its "?..." suffix) into
+ * its decoded parts. The whole value is decoded before it is split at its
+ * first '/': clients encode either the key alone ("bucket/a%20b") or the
+ * whole value (encodeURIComponent gives "bucket%2Fa%20b", which S3 accepts
+ * too), and a bucket name never holds a '/'. A leading '/' is optional. */
+static int split_copy_source(const char *raw, size_t len, char *bucket, size_t bucket_cap,
+                             char *key, size_t key_cap, size_t *key_len)
 {
     buf b = BUF_INIT;
-    int rc = uri_decode(&b, raw, len, 0);
-    int ok = rc == URI_OK && b.len < cap;
+    int ok = uri_decode(&b, raw, len, 0) == URI_OK;
+    const char *s = ok ? buf_str(&b) : "";
+    if (*s == '/')
+        s++;
+    const char *slash = strchr(s, '/');
+    size_t bucket_len = slash ? (size_t)(slash - s) : 0;
+    *key_len = slash ? strlen(slash + 1) : 0;
+    ok = ok && bucket_len > 0 && bucket_len < bucket_cap && *key_len > 0 && *key_len < key_cap;
     if (ok) {
-        memcpy(out, buf_str(&b), b.len + 1);
-        *out_len = b.len;
+        memcpy(bucket, s, bucket_len);
+        bucket[bucket_len] = '\0';
+        memcpy(key, slash + 1, *key_len + 1);
     }
     buf_free(&b);
     return ok ? 0 : -1;
@@ -82,24 +95,18 @@ static int check_source_version(s3_request *r, const char *suffix)
     return ok ? 0 : -1;
 }
 
-int s3_copy_source_open(s3_request *r, s3_object *src, char *src_bucket, size_t bucket_cap,
-                        char *src_key, size_t key_cap)
+int s3_copy_source_parse(s3_request *r, char *src_bucket, size_t bucket_cap, char *src_key,
+                         size_t key_cap)
 {
     const char *source = srv_header_get(r->req, "x-amz-copy-source");
-    src->fd = -1;
     if (!source)
         return bad_copy_source(r);
-    if (source[0] == '/')
-        source++;
     const char *question = strchr(source, '?');
     size_t len = question ? (size_t)(question - source) : strlen(source);
-    const char *slash = memchr(source, '/', len);
-    size_t bucket_len, key_len;
+    size_t key_len;
     if (check_source_version(r, question) != 0)
         return -1;
-    if (!slash || slash == source || slash + 1 == source + len ||
-        decode_part(source, (size_t)(slash - source), src_bucket, bucket_cap, &bucket_len) != 0 ||
-        decode_part(slash + 1, (size_t)(source + len - slash - 1), src_key, key_cap, &key_len) != 0)
+    if (split_copy_source(source, len, src_bucket, bucket_cap, src_key, key_cap, &key_len) != 0)
         return bad_copy_source(r);
     if (!s3_bucket_valid(src_bucket)) {
         s3_error(r, 400, "InvalidBucketName", "The specified bucket is not valid.");
@@ -109,6 +116,15 @@ int s3_copy_source_open(s3_request *r, s3_object *src, char *src_bucket, size_t 
         s3_error(r, 400, "InvalidArgument", "athena-local cannot hold the copy source's key.");
         return -1;
     }
+    return 0;
+}
+
+int s3_copy_source_open(s3_request *r, s3_object *src, char *src_bucket, size_t bucket_cap,
+                        char *src_key, size_t key_cap)
+{
+    src->fd = -1;
+    if (s3_copy_source_parse(r, src_bucket, bucket_cap, src_key, key_cap) != 0)
+        return -1;
     return s3_object_open(r, src_bucket, src_key, src);
 }
 

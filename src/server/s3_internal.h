@@ -105,6 +105,10 @@ int s3_meta_from_request(s3_request *r, s3_meta *m);
  * conditions and opens the source. 0, or -1 with the error written. */
 int s3_copy_source_open(s3_request *r, s3_object *src, char *src_bucket, size_t bucket_cap,
                         char *src_key, size_t key_cap);
+/* Only reads x-amz-copy-source into src_bucket and src_key (authorization
+ * needs them before the copy). 0, or -1 with the error written. */
+int s3_copy_source_parse(s3_request *r, char *src_bucket, size_t bucket_cap, char *src_key,
+                         size_t key_cap);
 /* Opens an atomic writer for the object file path (inside S3_ROOT): 0, or
  * -1 with the error written (a key that collides with a folder or file). */
 int s3_write_open(s3_request *r, const char *path, atomic_file *af);

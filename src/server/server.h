@@ -29,16 +29,27 @@ typedef struct server {
     store *store;
     engine *engine;
     executor *executor;
+    struct iam_identity_cache *iam_cache;   /* iam_identity.c; created on first use */
 } server;
 
 /* The router: authenticates, then dispatches to a service. Called by the
  * HTTP front for every request; always fills resp. */
 void server_handle(server *s, srv_request *req, srv_response *resp);
 
-/* Looks up the secret of an access key (root for now; IAM users later).
- * Returns 0 and fills secret, or -1 if unknown. Fills caller on success. */
+/* Looks up the secret of an access key: root, an IAM user's active key, or
+ * unexpired temporary credentials. Returns 0 and fills secret, or -1 if
+ * unknown. Fills caller on success. */
 int server_lookup_key(server *s, const char *access_key_id, char *secret, size_t cap,
                       srv_caller *caller);
+
+#define SERVER_SESSION_TOKEN_CAP 2048
+
+/* The same for authentication, which also needs the session token the key
+ * was issued with ("" for long-term keys) and to tell expired temporary
+ * credentials apart: 0 found, 1 expired (secret, token and caller filled
+ * all the same), -1 unknown. */
+int server_lookup_credentials(server *s, const char *access_key_id, char *secret, size_t cap,
+                              char *session_token, size_t token_cap, srv_caller *caller);
 
 /* Athena's awsJson1.1 service: X-Amz-Target "AmazonAthena.<operation>". */
 void athena_api_handle(server *s, const char *operation, const srv_request *req,

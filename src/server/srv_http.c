@@ -40,7 +40,10 @@ void srv_response_free(srv_response *resp)
 {
     if (!resp)
         return;
-    buf_free(&resp->body);
+    if (resp->sensitive)
+        buf_free_secure(&resp->body);
+    else
+        buf_free(&resp->body);
     for (size_t i = 0; i < resp->extra_count; i++) {
         free(resp->extra[i].name);
         free(resp->extra[i].value);

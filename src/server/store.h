@@ -89,7 +89,11 @@ store_status store_workgroup_create(store *st, json_t *workgroup);
 store_status store_workgroup_update(store *st, const char *name, json_t *workgroup);
 json_t *store_workgroup_get(store *st, const char *name);
 json_t *store_workgroup_list(store *st);
+/* STORE_NOT_EMPTY while queries of the workgroup remain in the history;
+ * never deletes "primary" (STORE_ERROR). */
 store_status store_workgroup_delete(store *st, const char *name);
+/* The same, deleting the workgroup's query history with it. */
+store_status store_workgroup_delete_recursive(store *st, const char *name);
 
 /* ---- query history (Athena QueryExecution shape) ---- */
 /* Inserts a new query. client_token may be NULL. STORE_EXISTS if the id or

@@ -247,17 +247,61 @@ json_t *store_workgroup_list(store *st)
     return named_list(st, &workgroup_kind);
 }
 
-store_status store_workgroup_delete(store *st, const char *name)
+/* 1 when the workgroup has queries in its history, 0 if not, -1 on error.
+ * Caller holds the lock. */
+static int workgroup_has_queries(store *st, const char *name)
+{
+    sqlite3_stmt *stmt = store_statement(st, "SELECT 1 FROM queries WHERE workgroup = ?1 LIMIT 1",
+                                         1, (const char *[]){name});
+    if (!stmt)
+        return -1;
+    int rc = sqlite3_step(stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        store_fail_sqlite(st, "select queries");
+    store_release(st, stmt);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* As for databases, the check and the deletes share one transaction. The
+ * primary workgroup always exists (Athena cannot delete it). */
+static store_status workgroup_delete(store *st, const char *name, int recursive)
 {
     if (!st)
         return STORE_ERROR;
     if (!name || !*name)
         return store_fail(st, "a name is required");
+    if (strcmp(name, "primary") == 0)
+        return store_fail(st, "the primary workgroup cannot be deleted");
     store_lock(st);
-    store_status status =
-        store_execute(st, workgroup_kind.delete_sql, 1, (const char *[]){name}, 1);
+    store_status status = STORE_ERROR;
+    if (store_begin(st) == 0) {
+        int has_queries = recursive ? 0 : workgroup_has_queries(st, name);
+        if (has_queries == 1)
+            status = STORE_NOT_EMPTY;
+        else if (has_queries == 0)
+            status = store_execute(st, workgroup_kind.delete_sql, 1, (const char *[]){name}, 1);
+        if (status == STORE_OK && recursive)
+            status = store_execute(st, "DELETE FROM queries WHERE workgroup = ?1", 1,
+                                   (const char *[]){name}, 0);
+        if (status == STORE_OK) {
+            if (store_commit(st) != 0)
+                status = STORE_ERROR;
+        } else {
+            store_rollback(st);
+        }
+    }
     store_unlock(st);
     return status;
+}
+
+store_status store_workgroup_delete(store *st, const char *name)
+{
+    return workgroup_delete(st, name, 0);
+}
+
+store_status store_workgroup_delete_recursive(store *st, const char *name)
+{
+    return workgroup_delete(st, name, 1);
 }
 
 /* ---- tables: keyed by (database, name), both lower-case ---- */

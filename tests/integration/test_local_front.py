@@ -205,13 +205,14 @@ class SharedServerTests(unittest.TestCase):
         self.assertIn("primary", [w["Name"] for w in body["WorkGroups"]])
 
     def test_query_protocol_errors_are_xml(self):
-        sts = self.srv.client("sts")
-        with self.assertRaises(ClientError) as cm:
-            sts.get_caller_identity()
-        self.assertEqual(error_of(cm.exception),
-                         ("InvalidAction",
-                          "Could not find operation GetCallerIdentity for version 2011-06-15",
-                          400))
+        form = b"Action=GetFederationToken&Version=2011-06-15&Name=x"
+        headers = self.srv.sign("POST", "/", {
+            "Content-Type": "application/x-www-form-urlencoded"}, form, service="sts")
+        status, _, data = self.srv.raw_request("POST", "/", headers, form)
+        self.assertEqual(status, 400)
+        self.assertIn(b"<Code>InvalidAction</Code>", data)
+        self.assertIn(b"Could not find operation GetFederationToken for version 2011-06-15",
+                      data)
         bad = self.srv.client("sts", secret_access_key="wrong")
         with self.assertRaises(ClientError) as cm:
             bad.get_caller_identity()
