@@ -52,3 +52,22 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     rm -rf "$deps"
     mv "$deps.tmp" "$deps"
 fi
+
+# The AWS SDK for JavaScript v3 for tests/js (pinned by its package-lock.json)
+# in .deps/js; reinstalled only when the lock file changes. Skip it with
+# ATHENA_SETUP_JS_SDK=0.
+js_lock="$top/tests/js/package-lock.json"
+js_stamp="$deps/js/.stamp"
+if [ "${ATHENA_SETUP_JS_SDK:-1}" = 1 ]; then
+    js_want=$(cat "$top/tests/js/package.json" "$js_lock" | sha256sum | cut -d' ' -f1)
+    if [ ! -f "$js_stamp" ] || [ "$(cat "$js_stamp")" != "$js_want" ]; then
+        echo "setup: installing the AWS SDK for JavaScript (tests/js/package-lock.json)"
+        rm -rf "$deps/js.tmp"
+        mkdir -p "$deps/js.tmp"
+        cp "$top/tests/js/package.json" "$js_lock" "$deps/js.tmp/"
+        npm ci --ignore-scripts --no-audit --no-fund --silent --prefix "$deps/js.tmp"
+        echo "$js_want" > "$deps/js.tmp/.stamp"
+        rm -rf "$deps/js"
+        mv "$deps/js.tmp" "$deps/js"
+    fi
+fi
