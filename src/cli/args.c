@@ -42,6 +42,14 @@ static const flag flags[] = {
     {"--file", FLAG_STRING, OPT(file)},
     {"--like", FLAG_STRING, OPT(like)},
     {"--where", FLAG_STRING, OPT(where)},
+    {"--access-key-id", FLAG_STRING, OPT(access_key_id)},
+    {"--secret-stdin", FLAG_SWITCH, OPT(secret_stdin)},
+    {"--account", FLAG_STRING, OPT(account)},
+    {"--data-bucket", FLAG_STRING, OPT(data_bucket)},
+    {"--data-prefix", FLAG_STRING, OPT(data_prefix)},
+    {"--results", FLAG_STRING, OPT(results)},
+    {"--tables", FLAG_STRING, OPT(tables)},
+    {"--managed-results", FLAG_SWITCH, OPT(managed_results)},
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -111,6 +119,15 @@ int cli_parse(int argc, char **argv, cli_options *o)
         if (!only_positional && arg[0] == '-' && arg[1] != '\0') {
             const char *value;
             const flag *f = find_flag(arg, &value);
+            if (!f && strncmp(arg, "--secret", 8) == 0) {
+                /* Quote the option's name only: what follows '=' is the secret. */
+                char name[64];
+                snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+                return usage_error("'%s': a secret is never taken from the command line "
+                                   "(it would show in ps and the shell history); "
+                                   "athena connect prompts for it, or reads it with "
+                                   "--secret-stdin", name);
+            }
             if (!f)
                 return usage_error("unknown option '%s'", arg);
             if (f->kind != FLAG_SWITCH && !value) {
@@ -159,6 +176,12 @@ void cli_print_usage(FILE *out)
           "  tables [DB] [--like PAT]    list a database's tables\n"
           "  describe [DB.]TABLE         show a table's columns, partition keys and storage\n"
           "  partitions [DB.]TABLE       list a table's partitions (--where EXPR filters)\n"
+          "  connect NAME                add an integration: ask for keys and settings,\n"
+          "                              save them as AWS profile NAME, run the doctor\n"
+          "  doctor                      check every permission and setting the\n"
+          "                              connector needs, and say how to fix each gap\n"
+          "  policy generate             print the least-privilege IAM policy\n"
+          "  policy check FILE           say what a policy allows and what it lacks\n"
           "  version                     print version information\n"
           "\n"
           "Options (before or after the command):\n"
@@ -181,6 +204,10 @@ void cli_print_usage(FILE *out)
           "  --ca-bundle FILE        PEM bundle to verify TLS (else AWS_CA_BUNDLE)\n"
           "  --debug                 trace requests on stderr (secrets are redacted)\n"
           "  --help                  show help (also: athena COMMAND --help)\n"
+          "\n"
+          "connect takes --access-key-id and --secret-stdin; policy takes --account,\n"
+          "--data-bucket, --data-prefix, --results, --tables and --managed-results\n"
+          "(see athena connect --help, athena policy --help).\n"
           "\n"
           "Exit codes: 0 ok, 1 query failed or cancelled, 2 usage, 3 configuration or\n"
           "credentials, 4 access denied or authentication, 5 network or service,\n"
@@ -236,6 +263,49 @@ static const command_help helps[] = {
                    "Lists a table's partitions (GetPartitions): one column per partition\n"
                    "key, then location. --where EXPR is Glue's partition filter, e.g.\n"
                    "\"year = '2024' AND month >= '06'\". --max-rows limits how many.\n"},
+    {"connect",
+     "Usage: athena connect [options] NAME\n\n"
+     "Adds an integration: asks on the terminal for the Access Key ID, the Secret\n"
+     "Access Key (not echoed), the region, workgroup, query result location and\n"
+     "database, and saves them as the standard AWS profile NAME ('default' for the\n"
+     "default profile): the keys in ~/.aws/credentials (AWS_SHARED_CREDENTIALS_FILE),\n"
+     "the settings (region, athena_workgroup, athena_output_location,\n"
+     "athena_database, endpoint_url) in ~/.aws/config (AWS_CONFIG_FILE). Both files\n"
+     "are written atomically with mode 0600; other profiles and comments are kept.\n"
+     "Then it runs 'athena doctor --profile NAME' and exits with its status.\n\n"
+     "For scripts: --secret-stdin reads the secret from standard input (never from\n"
+     "a flag), and the other answers come from --access-key-id, --region,\n"
+     "--workgroup, --output-location, --database and --endpoint-url.\n"},
+    {"doctor",
+     "Usage: athena doctor [options] [--output json]\n\n"
+     "Checks, step by step, everything the connector needs: the configuration, the\n"
+     "endpoint (addresses, proxy, TLS verification), the credentials\n"
+     "(sts:GetCallerIdentity), the workgroup (athena:GetWorkGroup; a denial is only a\n"
+     "warning), a tiny query 'SELECT 1' through StartQueryExecution,\n"
+     "GetQueryExecution, GetQueryResults and StopQueryExecution, writing to the\n"
+     "query result location, Glue GetDatabase, GetTable and GetPartitions on the\n"
+     "database and the profile's athena_tables, S3 ListBucket and GetObject on the\n"
+     "tables' locations, and the clock skew. Each failed step names the missing\n"
+     "permission or setting and the fix. --output json prints\n"
+     "{\"ok\": bool, \"checks\": [{\"name\", \"ok\", \"detail\", \"fix\",\n"
+     "\"missing_permission\"}, ...]}. Exits 0 only when everything needed works.\n"},
+    {"policy",
+     "Usage: athena policy generate --workgroup W --data-bucket B [--data-prefix P]\n"
+     "                              (--results s3://R/PREFIX/ | --managed-results)\n"
+     "                              --region R --account A [--database D]\n"
+     "                              [--tables t1,t2]\n"
+     "       athena policy check FILE [the same options] [--output json]\n\n"
+     "generate prints the least-privilege IAM policy for everything the connector\n"
+     "does: Athena Start/Stop/GetQueryExecution and GetQueryResults on workgroup W;\n"
+     "Glue GetDatabase, GetTable and GetPartitions on the catalog, database D and its\n"
+     "tables (all of them without --tables); S3 ListBucket on B (only under P with\n"
+     "--data-prefix) and GetObject under P; and PutObject, GetObject, ListBucket,\n"
+     "GetBucketLocation and AbortMultipartUpload on the query result location\n"
+     "(none with --managed-results, when the workgroup keeps the results).\n\n"
+     "check evaluates the policy document FILE ('-': standard input) for each\n"
+     "capability of the connector and prints allowed/denied, with the statement\n"
+     "to add for each denial. Exits 0 when everything needed is allowed, 4 when\n"
+     "something needed is denied, 3 when the document is malformed.\n"},
     {"version", "Usage: athena version\n\nPrints the tool, library and libcurl versions.\n"},
 };
 

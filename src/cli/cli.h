@@ -47,6 +47,15 @@ typedef struct cli_options {
     const char *file;            /* query -f FILE */
     const char *like;            /* tables --like PATTERN */
     const char *where;           /* partitions --where EXPR */
+    /* connect, policy */
+    const char *access_key_id;   /* connect --access-key-id (the secret is never a flag) */
+    int secret_stdin;            /* connect --secret-stdin */
+    const char *account;         /* policy --account */
+    const char *data_bucket;     /* policy --data-bucket */
+    const char *data_prefix;     /* policy --data-prefix */
+    const char *results;         /* policy --results s3://BUCKET/PREFIX/ */
+    const char *tables;          /* policy --tables t1,t2 */
+    int managed_results;         /* policy --managed-results */
     const char *command;
     const char *args[CLI_MAX_ARGS];
     size_t arg_count;
@@ -77,6 +86,8 @@ void cli_session_close(cli_session *s);
  * returns the exit code for it. */
 int cli_report(const athena_error *err);
 int cli_exit_code(athena_status status);
+/* The hint line cli_report() would print for e, or NULL. */
+const char *cli_error_hint(const athena_error *e, char *scratch, size_t cap);
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Ctrl-C handling: install once; the flag is set by SIGINT. */
@@ -109,5 +120,14 @@ int cmd_databases(cli_session *s);
 int cmd_tables(cli_session *s);
 int cmd_describe(cli_session *s);
 int cmd_partitions(cli_session *s);
+/* Setting up and checking access (cmd_connect.c, cmd_doctor.c, cmd_policy.c).
+ * They open their own sessions, or none. */
+int cmd_connect(const cli_options *o);
+int cmd_doctor(const cli_options *o);
+int cmd_policy(const cli_options *o);
+
+/* A check mark for a report line: "✓"/"✗", or "ok"/"FAIL" when the locale
+ * says the terminal cannot show UTF-8. */
+const char *cli_mark(int ok);
 
 #endif

@@ -25,6 +25,28 @@ static const command commands[] = {
     {"partitions", cmd_partitions},
 };
 
+/* Commands that open their own sessions (or need none). */
+typedef struct setup_command {
+    const char *name;
+    int (*run)(const cli_options *o);
+} setup_command;
+
+static const setup_command setup_commands[] = {
+    {"connect", cmd_connect}, {"doctor", cmd_doctor}, {"policy", cmd_policy},
+};
+
+static int run_setup_command(const setup_command *cmd, const cli_options *o)
+{
+    signal(SIGPIPE, SIG_IGN);
+    if (athena_global_init() != ATHENA_OK) {
+        cli_errorf("cannot initialize libcurl");
+        return EXIT_SERVICE;
+    }
+    int rc = cmd->run(o);
+    athena_global_cleanup();
+    return rc;
+}
+
 static int print_version(void)
 {
     printf("athena %s (libathena %s, %s)\n", ATHENA_VERSION_STRING, ATHENA_LIB_VERSION,
@@ -81,6 +103,9 @@ int main(int argc, char **argv)
         athena_global_cleanup();
         return rc;
     }
+    for (size_t i = 0; i < sizeof setup_commands / sizeof setup_commands[0]; i++)
+        if (strcmp(o.command, setup_commands[i].name) == 0)
+            return run_setup_command(&setup_commands[i], &o);
     cli_errorf("unknown command '%s'", o.command);
     cli_print_usage(stderr);
     return EXIT_USAGE;

@@ -7,6 +7,8 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 int cli_exit_code(athena_status status)
@@ -101,6 +103,11 @@ static const char *hint_for(const athena_error *e, char *scratch, size_t cap)
     return NULL;
 }
 
+const char *cli_error_hint(const athena_error *e, char *scratch, size_t cap)
+{
+    return hint_for(e, scratch, cap);
+}
+
 int cli_report(const athena_error *e)
 {
     if (e->code[0])
@@ -112,4 +119,35 @@ int cli_report(const athena_error *e)
     if (hint)
         fprintf(stderr, "hint: %s\n", hint);
     return cli_exit_code(e->status);
+}
+
+static int mentions_utf8(const char *locale)
+{
+    char lower[128];
+    size_t n = 0;
+    for (; locale[n] && n + 1 < sizeof lower; n++)
+        lower[n] = (char)tolower((unsigned char)locale[n]);
+    lower[n] = '\0';
+    return strstr(lower, "utf-8") || strstr(lower, "utf8");
+}
+
+/* The locale in effect for characters (LC_ALL > LC_CTYPE > LANG) names a
+ * charset other than UTF-8: then the marks are plain words. Unset means
+ * the default, which keeps the marks. */
+static int locale_lacks_utf8(void)
+{
+    const char *vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+    for (size_t i = 0; i < 3; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && v[0])
+            return !mentions_utf8(v);
+    }
+    return 0;
+}
+
+const char *cli_mark(int ok)
+{
+    if (locale_lacks_utf8())
+        return ok ? "ok  " : "FAIL";
+    return ok ? "\xE2\x9C\x93" : "\xE2\x9C\x97"; /* U+2713, U+2717 */
 }
