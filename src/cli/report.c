@@ -93,6 +93,10 @@ static const char *hint_for(const athena_error *e, char *scratch, size_t cap)
         }
         return "the IAM policy of this identity does not allow this action";
     }
+    if (has(e->message, "manages query results") ||
+        has(e->message, "ManagedQueryResultsConfiguration"))
+        return "this workgroup keeps its results itself: fetch them with --results-via auto or "
+               "getqueryresults, and do not pass --output-location";
     if (has(e->message, "output location") || has(e->message, "OutputLocation"))
         return "pass --output-location s3://BUCKET/PREFIX/, set athena_output_location in the "
                "profile, or use a --workgroup that has a query result location";

@@ -19,6 +19,7 @@ import uuid
 from botocore.exceptions import ClientError, ParamValidationError
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
 from local_fixtures import (  # noqa: E402
     FLIGHTS_PARQUET, AIRPORTS_CSV, RESULTS_URI, demo_server, error_of, object_path,
     query_rows, raw_athena_call, require_sample_data, run_query, start_query, wait_for_query)
@@ -444,6 +445,29 @@ class WorkgroupsAwsCliV2Test(SharedServer):
                         "SELECT 1", "--result-configuration", f"OutputLocation={RESULTS_URI}",
                         expect_ok=False)
         self.assertIn(MANAGED_CONFLICT, proc.stderr)
+        self.aws("delete-work-group", "--work-group", name, "--recursive-delete-option")
+
+    def test_our_cli_on_a_managed_workgroup(self):
+        harness.require_athena(self)
+        name = unique("ours-managed")
+        self.athena.create_work_group(Name=name, Configuration={
+            "ManagedQueryResultsConfiguration": {"Enabled": True}})
+        env = {"AWS_ACCESS_KEY_ID": self.srv.access_key_id,
+               "AWS_SECRET_ACCESS_KEY": self.srv.secret_access_key,
+               "NO_PROXY": "127.0.0.1,localhost"}
+        base = ["--endpoint-url", self.srv.url, "--region", "us-east-1", "--workgroup", name,
+                "--output", "csv"]
+        rc, out, err = harness.run_athena(
+            base + ["query", "SELECT 'x' AS letter"], env=env)
+        self.assertEqual((rc, out), (0, "letter\nx\n"), err)
+        # Insisting on the S3 path fails, and the hint says why instead of
+        # asking for an output location the workgroup would refuse.
+        rc, out, err = harness.run_athena(
+            base + ["--results-via", "s3", "query", "SELECT 1"], env=env)
+        self.assertNotEqual(rc, 0)
+        self.assertIn("manages query results", err)
+        self.assertIn("keeps its results itself", err)
+        self.assertNotIn("set athena_output_location", err)
         self.aws("delete-work-group", "--work-group", name, "--recursive-delete-option")
 
 
