@@ -139,26 +139,34 @@ store_status store_iam_inline_get(store *st, store_iam_kind kind, const char *ow
     return status;
 }
 
+/* The names (or ARNs) one query lists for an owner that must exist, in
+ * order, after `after`, at most limit of them. */
+static store_status list_for_owner(store *st, store_iam_kind kind, const char *owner,
+                                   const char *sql, const char *after, size_t limit,
+                                   char ***items, size_t *count, int *truncated)
+{
+    *items = NULL;
+    *count = 0;
+    *truncated = 0;
+    store_lock(st);
+    store_status status =
+        store_iam_exists(st, kind, owner)
+            ? fetch_strings(st, sql, 3,
+                            (const char *[]){STORE_IAM_KIND_TEXT[kind], owner, after}, limit,
+                            items, count, truncated)
+            : STORE_NOT_FOUND;
+    store_unlock(st);
+    return status;
+}
+
 store_status store_iam_inline_list(store *st, store_iam_kind kind, const char *owner,
                                    const char *after, size_t limit, char ***names,
                                    size_t *count, int *truncated)
 {
-    *names = NULL;
-    *count = 0;
-    *truncated = 0;
-    store_lock(st);
-    store_status status = store_iam_exists(st, kind, owner)
-                              ? fetch_strings(st,
-                                              "SELECT name FROM iam_inline_policies "
-                                              "WHERE kind = ?1 AND owner = ?2 "
-                                              "AND (?3 IS NULL OR name > ?3) ORDER BY name",
-                                              3,
-                                              (const char *[]){STORE_IAM_KIND_TEXT[kind], owner,
-                                                               after},
-                                              limit, names, count, truncated)
-                              : STORE_NOT_FOUND;
-    store_unlock(st);
-    return status;
+    return list_for_owner(st, kind, owner,
+                          "SELECT name FROM iam_inline_policies WHERE kind = ?1 AND owner = ?2 "
+                          "AND (?3 IS NULL OR name > ?3) ORDER BY name",
+                          after, limit, names, count, truncated);
 }
 
 store_status store_iam_inline_delete(store *st, store_iam_kind kind, const char *owner,
@@ -380,22 +388,10 @@ store_status store_iam_attached_list(store *st, store_iam_kind kind, const char 
                                      const char *after, size_t limit, char ***arns,
                                      size_t *count, int *truncated)
 {
-    *arns = NULL;
-    *count = 0;
-    *truncated = 0;
-    store_lock(st);
-    store_status status = store_iam_exists(st, kind, owner)
-                              ? fetch_strings(st,
-                                              "SELECT arn FROM iam_attached_policies "
-                                              "WHERE kind = ?1 AND owner = ?2 "
-                                              "AND (?3 IS NULL OR arn > ?3) ORDER BY arn",
-                                              3,
-                                              (const char *[]){STORE_IAM_KIND_TEXT[kind], owner,
-                                                               after},
-                                              limit, arns, count, truncated)
-                              : STORE_NOT_FOUND;
-    store_unlock(st);
-    return status;
+    return list_for_owner(st, kind, owner,
+                          "SELECT arn FROM iam_attached_policies WHERE kind = ?1 AND owner = ?2 "
+                          "AND (?3 IS NULL OR arn > ?3) ORDER BY arn",
+                          after, limit, arns, count, truncated);
 }
 
 /* ---- what authorization evaluates ---- */
