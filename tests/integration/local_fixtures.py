@@ -20,6 +20,7 @@ import os
 import shutil
 import tempfile
 import time
+import unittest
 
 import botocore.session
 from botocore.exceptions import BotoCoreError, ClientError
@@ -290,3 +291,28 @@ def raw_athena_call(srv, operation, body):
         {"status_code": status, "headers": resp_headers, "body": data},
         athena_output_shape(operation))
     return status, parsed
+
+
+class DemoServerTest(unittest.TestCase):
+    """A test class sharing one athena-local with the demo tables: self.srv
+    and its boto3 clients self.athena (plus the services in `clients`),
+    started once per class with `server_args`; each test needs the sample
+    data."""
+
+    server_args = ()
+    clients = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls._ctx = demo_server(args=cls.server_args)
+        cls.srv = cls._ctx.__enter__()
+        cls.athena = cls.srv.client("athena")
+        for service in cls.clients:
+            setattr(cls, service, cls.srv.client(service))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls._ctx.__exit__(None, None, None)
+
+    def setUp(self):
+        require_sample_data(self)

@@ -19,9 +19,9 @@ from botocore.exceptions import ClientError
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from local_fixtures import (  # noqa: E402
-    FLIGHTS_DELAY_SUM, FLIGHTS_PARQUET, FLIGHTS_ROW_COUNT, JOINED_AIRPORTS, RESULTS_URI,
-    columns_of, demo_server, digits_query, digits_rows, error_of, object_path, query_rows,
-    raw_athena_call, require_sample_data, rows_of, run_query, select_rows, start_long_query,
+    DemoServerTest, FLIGHTS_DELAY_SUM, FLIGHTS_PARQUET, FLIGHTS_ROW_COUNT, JOINED_AIRPORTS,
+    RESULTS_URI, columns_of, digits_query, digits_rows, error_of, object_path, query_rows,
+    raw_athena_call, rows_of, run_query, select_rows, start_long_query,
     start_query, stop_quietly, wait_for_query)
 
 VARCHAR = ("varchar", 2147483647, 0)
@@ -42,23 +42,8 @@ def typed(name, spec):
     return (name,) + spec
 
 
-class SharedServer(unittest.TestCase):
+class SharedServer(DemoServerTest):
     """One athena-local with the demo tables for the whole class."""
-
-    server_args = ()
-
-    @classmethod
-    def setUpClass(cls):
-        cls._ctx = demo_server(args=cls.server_args)
-        cls.srv = cls._ctx.__enter__()
-        cls.athena = cls.srv.client("athena")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls._ctx.__exit__(None, None, None)
-
-    def setUp(self):
-        require_sample_data(self)
 
     def assert_client_error(self, call, code, status=400, message=None, **kwargs):
         with self.assertRaises(ClientError) as cm:

@@ -15,8 +15,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from local_fixtures import (  # noqa: E402
-    DEMO_DDL, JOINED_AIRPORTS, demo_server, find_query, long_query, require_sample_data,
-    stop_quietly, wait_for_query)
+    DEMO_DDL, JOINED_AIRPORTS, DemoServerTest, find_query, long_query, stop_quietly, wait_for_query)
 
 CLI_RESULTS = "s3://results/cli/"
 SMALL_QUERY = ("SELECT 1 AS a, 'x,y' AS b, CAST(NULL AS varchar) AS c, ARRAY[1, 2] AS d,"
@@ -28,21 +27,11 @@ JOIN_QUERY = ("SELECT f.origin, a.name, a.city, count(*) AS flights, sum(f.delay
               " GROUP BY f.origin, a.name, a.city ORDER BY f.origin")
 
 
-class CliAgainstLocalTest(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        cls._ctx = demo_server()
-        cls.srv = cls._ctx.__enter__()
-        cls.athena = cls.srv.client("athena")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls._ctx.__exit__(None, None, None)
+class CliAgainstLocalTest(DemoServerTest):
 
     def setUp(self):
         harness.require_athena(self)
-        require_sample_data(self)
+        super().setUp()
 
     def env(self):
         return {"AWS_ACCESS_KEY_ID": self.srv.access_key_id,

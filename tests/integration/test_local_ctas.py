@@ -11,8 +11,8 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from local_fixtures import (LONG_QUERY, RESULTS_URI, demo_server, query_rows,  # noqa: E402
-                            require_sample_data, run_query, select_rows, start_query,
+from local_fixtures import (DemoServerTest, LONG_QUERY, RESULTS_URI, query_rows,  # noqa: E402
+                            run_query, select_rows, start_query,
                             wait_for_query)
 
 ORIGINS = "('SFO', 'LAX', 'SEA')"
@@ -23,22 +23,9 @@ def split_uri(uri):
     return bucket, key
 
 
-class CtasTest(unittest.TestCase):
+class CtasTest(DemoServerTest):
 
-    @classmethod
-    def setUpClass(cls):
-        cls._ctx = demo_server()
-        cls.srv = cls._ctx.__enter__()
-        cls.athena = cls.srv.client("athena")
-        cls.glue = cls.srv.client("glue")
-        cls.s3 = cls.srv.client("s3")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls._ctx.__exit__(None, None, None)
-
-    def setUp(self):
-        require_sample_data(self)
+    clients = ("glue", "s3")
 
     # ---- helpers ----
 

@@ -18,8 +18,8 @@ from botocore.parsers import create_parser
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from local_fixtures import (  # noqa: E402
-    FLIGHTS_DELAY_SUM, FLIGHTS_PARQUET, FLIGHTS_ROW_COUNT, demo_server, error_of,
-    require_sample_data, run_query, select_rows)
+    DemoServerTest, FLIGHTS_DELAY_SUM, FLIGHTS_PARQUET, FLIGHTS_ROW_COUNT, demo_server, error_of,
+    run_query, select_rows)
 from test_local_awscli import V2_PATH, find_v1  # noqa: E402
 
 ACCOUNT = "123456789012"
@@ -73,22 +73,10 @@ def partition_input(year, month, location="s3://glue/orders/"):
             "Parameters": {"source": "test"}}
 
 
-class GlueTest(unittest.TestCase):
+class GlueTest(DemoServerTest):
     """One athena-local with the demo tables (made by DDL) for the class."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls._ctx = demo_server()
-        cls.srv = cls._ctx.__enter__()
-        cls.glue = cls.srv.client("glue")
-        cls.athena = cls.srv.client("athena")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls._ctx.__exit__(None, None, None)
-
-    def setUp(self):
-        require_sample_data(self)
+    clients = ("glue",)
 
     def assert_error(self, call, code, message=None, **kwargs):
         with self.assertRaises(ClientError) as cm:

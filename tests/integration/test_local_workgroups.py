@@ -21,8 +21,8 @@ from botocore.exceptions import ClientError, ParamValidationError
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from local_fixtures import (  # noqa: E402
-    FLIGHTS_PARQUET, AIRPORTS_CSV, RESULTS_URI, demo_server, error_of, object_path,
-    query_rows, raw_athena_call, require_sample_data, run_query, start_query, wait_for_query)
+    DemoServerTest, FLIGHTS_PARQUET, AIRPORTS_CSV, RESULTS_URI, error_of, object_path,
+    query_rows, raw_athena_call, run_query, start_query, wait_for_query)
 
 V2_PATH = "/usr/bin/aws"
 MIN_CUTOFF = 10000000
@@ -33,21 +33,8 @@ def unique(prefix):
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
-class SharedServer(unittest.TestCase):
+class SharedServer(DemoServerTest):
     """One athena-local with the demo tables for the whole class."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls._ctx = demo_server()
-        cls.srv = cls._ctx.__enter__()
-        cls.athena = cls.srv.client("athena")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls._ctx.__exit__(None, None, None)
-
-    def setUp(self):
-        require_sample_data(self)
 
     def assert_refused(self, call, message_part, **kwargs):
         with self.assertRaises(ClientError) as cm:
