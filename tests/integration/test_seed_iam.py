@@ -217,7 +217,14 @@ class SeedIamTest(unittest.TestCase):
         rc, out, err = self.athena(home, "--output", "csv", "query",
                                    "SELECT item FROM sales.orders ORDER BY id")
         self.assertEqual((rc, out), (0, "item\napple\npear\n"), err)
-        # What the seed does not allow is denied the way AWS words it.
+        # What the seed does not allow is denied the way AWS words it:
+        # another workgroup,
+        rc, out, err = self.athena(home, "--workgroup", "primary", "query", "SELECT 1")
+        self.assertEqual(rc, 4, out + err)
+        self.assertIn(f"User: arn:aws:iam::{self.account}:user/dot_managed_user is not "
+                      "authorized to perform: athena:StartQueryExecution on resource: "
+                      f"arn:aws:athena:us-east-1:{self.account}:workgroup/primary", err)
+        # listing workgroups, and listing tables.
         proc = self.aws(["athena", "list-work-groups"], key["AccessKeyId"],
                         key["SecretAccessKey"], check=False)
         self.assertNotEqual(proc.returncode, 0)
