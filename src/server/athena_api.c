@@ -7,6 +7,7 @@
  */
 #include "athena_api.h"
 
+#include "authz.h"
 #include "crypto.h"
 #include "ddl.h"
 #include "executor.h"
@@ -287,6 +288,67 @@ static void get_query_execution(server *s, const srv_request *req, const json_t 
     free(text);
 }
 
+/* Who may see the queries of a batch: athena:BatchGetQueryExecution on the
+ * workgroup of each (authz.h). A refused query is listed as unprocessed
+ * and the others are returned, as AWS does. */
+typedef struct batch_access {
+    server *s;
+    int is_root;
+    int ready;             /* the caller's policies were read */
+    authz_subject subject;
+} batch_access;
+
+static void batch_access_begin(batch_access *a, server *s, const srv_request *req)
+{
+    memset(a, 0, sizeof *a);
+    a->s = s;
+    a->is_root = req->caller.kind == SRV_PRINCIPAL_ROOT;
+    if (!a->is_root && req->caller.kind != SRV_PRINCIPAL_NONE)
+        a->ready = authz_subject_begin(&a->subject, s, &req->caller, req->remote_addr) == 0;
+}
+
+static void batch_access_end(batch_access *a)
+{
+    if (!a->is_root)
+        authz_subject_end(&a->subject);
+}
+
+/* authz_workgroup_fn over the query just read (ctx). */
+static int workgroup_of_loaded(void *ctx, const char *id, char *out, size_t cap)
+{
+    const char *workgroup = json_string_value(json_object_get(ctx, "WorkGroup"));
+    (void)id;
+    return workgroup && snprintf(out, cap, "%s", workgroup) < (int)cap ? 0 : -1;
+}
+
+/* 1 if the caller may see qe; else 0 with AWS's refusal in message. */
+static int batch_allowed(batch_access *a, const json_t *qe, char *message, size_t cap)
+{
+    if (a->is_root)
+        return 1;
+    if (!a->ready) {
+        snprintf(message, cap, "athena-local could not read the caller's policies.");
+        return 0;
+    }
+    const char *id = json_string_value(json_object_get(qe, "QueryExecutionId"));
+    json_t *one = json_pack("{s:[s]}", "QueryExecutionIds", id ? id : "");
+    authz_scope scope = {a->s->settings.region, a->s->settings.account_id};
+    int rc = one ? authz_athena_needs(&scope, "BatchGetQueryExecution", one, workgroup_of_loaded,
+                                      (void *)qe, authz_subject_need, &a->subject)
+                 : 1;
+    json_decref(one);
+    if (rc == 0)
+        return 1;
+    authz_subject_denial(&a->subject, message, cap);
+    return 0;
+}
+
+static json_t *unprocessed(const char *id, const char *code, const char *message)
+{
+    return json_pack("{s:s,s:s,s:s}", "QueryExecutionId", id ? id : "", "ErrorCode", code,
+                     "ErrorMessage", message);
+}
+
 static void batch_get_query_execution(server *s, const srv_request *req, const json_t *in,
                                       srv_response *resp)
 {
@@ -299,18 +361,25 @@ static void batch_get_query_execution(server *s, const srv_request *req, const j
         return;
     }
     json_t *found = json_array(), *missing = json_array();
+    batch_access access;
+    batch_access_begin(&access, s, req);
     size_t i;
     const json_t *v;
     json_array_foreach(ids, i, v) {
         const char *id = json_string_value(v);
         json_t *qe = id ? store_query_get(s->store, id) : NULL;
-        if (qe)
+        char message[AUTHZ_MESSAGE_CAP];
+        if (!qe) {
+            json_array_append_new(missing, unprocessed(id, "INVALID_INPUT",
+                                                       "QueryExecution not found"));
+        } else if (!batch_allowed(&access, qe, message, sizeof message)) {
+            json_array_append_new(missing, unprocessed(id, "AccessDeniedException", message));
+            json_decref(qe);
+        } else {
             json_array_append_new(found, qe);
-        else
-            json_array_append_new(missing, json_pack("{s:s,s:s,s:s}", "QueryExecutionId",
-                                                     id ? id : "", "ErrorCode", "INVALID_INPUT",
-                                                     "ErrorMessage", "QueryExecution not found"));
+        }
     }
+    batch_access_end(&access);
     json_t *out = json_pack("{s:o,s:o}", "QueryExecutions", found, "UnprocessedQueryExecutionIds",
                             missing);
     json_api_ok(resp, out);

@@ -34,7 +34,8 @@ static const char *principal_type(const srv_caller *caller)
     switch (caller->kind) {
     case SRV_PRINCIPAL_USER: return "User";
     case SRV_PRINCIPAL_ASSUMED_ROLE: return "AssumedRole";
-    case SRV_PRINCIPAL_ROOT: break;
+    case SRV_PRINCIPAL_ROOT:
+    case SRV_PRINCIPAL_NONE: break;
     }
     return "Account";
 }

@@ -16,7 +16,11 @@
  *   - the core (authz.c): the request context (aws:SourceIp, aws:CurrentTime,
  *     aws:PrincipalArn, ...), evaluation, and the denial in each protocol's
  *     error shape. authz_query.c adds what a running query needs (Glue
- *     tables, their S3 data, its output location), as real Athena checks it.
+ *     tables, their S3 data, its output location), as real Athena checks it;
+ *     ddl_authz.c maps each catalog statement (DDL, CTAS, INSERT INTO,
+ *     UNLOAD) onto those checks.
+ * Only a caller of kind SRV_PRINCIPAL_ROOT bypasses evaluation; one of no
+ * kind (SRV_PRINCIPAL_NONE) is refused everything.
  */
 #ifndef ATHENA_SERVER_AUTHZ_H
 #define ATHENA_SERVER_AUTHZ_H
@@ -170,10 +174,14 @@ void authz_query_end(authz_query_access *a);
 /* Before a table is looked up: glue:GetDatabase and glue:GetTable. */
 int authz_query_table(authz_query_access *a, const char *database, const char *table);
 /* Any Glue operation a statement performs (CREATE TABLE: "CreateTable";
- * DROP DATABASE: "DeleteDatabase" with table NULL; ...), with Glue's
- * ARNs. For catalog statements, which run outside the engine. */
+ * DROP DATABASE: "DeleteDatabase" with table NULL; SHOW DATABASES:
+ * "GetDatabases" with database NULL; ...), with Glue's ARNs. For catalog
+ * statements, which run outside the engine. */
 int authz_query_glue(authz_query_access *a, const char *operation, const char *database,
                      const char *table);
+/* s3:ListBucket (s3:prefix the location's) on a location a statement lists
+ * (MSCK REPAIR TABLE). */
+int authz_query_list(authz_query_access *a, const char *location);
 /* s3:PutObject under a location a statement writes to ("s3://bucket/prefix":
  * CREATE TABLE AS SELECT, INSERT INTO, UNLOAD). */
 int authz_query_write(authz_query_access *a, const char *location);

@@ -23,10 +23,14 @@
 void authz_query_begin(authz_query_access *a, server *s, const srv_caller *caller)
 {
     memset(a, 0, sizeof *a);
-    a->is_root = caller->is_root || caller->kind == SRV_PRINCIPAL_ROOT;
+    a->is_root = caller->kind == SRV_PRINCIPAL_ROOT;   /* a caller of no kind is refused */
     if (a->is_root)
         return;
-    if (authz_subject_begin(&a->subject, s, caller, NULL) != 0) {
+    if (caller->kind == SRV_PRINCIPAL_NONE) {
+        a->denied = 1;
+        snprintf(a->reason, sizeof a->reason, "athena-local could not identify the caller.");
+        a->subject.caller = caller;   /* authz_query_end releases nothing */
+    } else if (authz_subject_begin(&a->subject, s, caller, NULL) != 0) {
         a->denied = 1;
         snprintf(a->reason, sizeof a->reason,
                  "athena-local could not read the policies of %s.", caller->arn);
@@ -84,7 +88,8 @@ int authz_query_glue(authz_query_access *a, const char *operation, const char *d
         return 0;
     if (a->denied)
         return -1;
-    return glue_need(a, operation, database ? glue_request(database, table) : NULL);
+    /* Without a database: a listing of the catalog (GetDatabases). */
+    return glue_need(a, operation, database ? glue_request(database, table) : json_object());
 }
 
 int authz_query_table(authz_query_access *a, const char *database, const char *table)
@@ -116,6 +121,25 @@ static int location_needs(authz_query_access *a, const char *location)
         authz_subject_need(&a->subject, &get) != 0)
         return -1;
     return 0;
+}
+
+int authz_query_list(authz_query_access *a, const char *location)
+{
+    if (a->is_root)
+        return 0;
+    if (a->denied)
+        return -1;
+    char bucket[256], key[1100], why[128], arn[AUTHZ_ARN_CAP];
+    if (!location || s3_uri_split(location, bucket, sizeof bucket, key, sizeof key, why,
+                                  sizeof why) != 0)
+        return 0; /* the statement reports a location it cannot list */
+    authz_need list = {"s3:ListBucket", arn, key};
+    if (authz_s3_arn(bucket, NULL, arn, sizeof arn) == 0 &&
+        authz_subject_need(&a->subject, &list) == 0)
+        return 0;
+    char prefix[1300];
+    snprintf(prefix, sizeof prefix, "Permission denied on S3 path: %.1200s. ", location);
+    return refuse(a, prefix);
 }
 
 static int read_location_needs(authz_query_access *a, const char *location)

@@ -85,10 +85,22 @@ static int query_workgroup(void *ctx, const char *id, char *out, size_t cap)
 
 /* ---- Athena and Glue ---- */
 
-/* Root bypasses evaluation (http.h: kind SRV_PRINCIPAL_ROOT, is_root). */
+/* Root bypasses evaluation (http.h: only kind SRV_PRINCIPAL_ROOT; a caller
+ * of no kind, SRV_PRINCIPAL_NONE, is refused: authorization fails closed). */
 static int is_root(const srv_caller *caller)
 {
-    return caller->is_root || caller->kind == SRV_PRINCIPAL_ROOT;
+    return caller->kind == SRV_PRINCIPAL_ROOT;
+}
+
+static int unidentified(const srv_caller *caller, auth_protocol protocol, const srv_request *req,
+                        srv_response *resp)
+{
+    if (caller->kind != SRV_PRINCIPAL_NONE)
+        return 0;
+    auth_write_error(protocol, req, resp, protocol == AUTH_PROTOCOL_JSON ? 400 : 403,
+                     protocol == AUTH_PROTOCOL_JSON ? "AccessDeniedException" : "AccessDenied",
+                     "athena-local could not identify the caller.");
+    return 1;
 }
 
 static authz_scope scope_of(const server *s)
@@ -134,6 +146,8 @@ static int json_needs(server *s, authz_subject *sub, const char *service, const 
     authz_scope scope = scope_of(s);
     if (strcmp(service, "glue") == 0)
         return authz_glue_needs(&scope, operation, in, authz_subject_need, sub);
+    if (strcmp(operation, "BatchGetQueryExecution") == 0)
+        return 0; /* athena_api.c checks each query: a refused one is listed as unprocessed */
     int rc = authz_athena_needs(&scope, operation, in, query_workgroup, s, authz_subject_need,
                                 sub);
     if (rc == 0)
@@ -148,6 +162,8 @@ int authz_json_request(server *s, const srv_request *req, const char *service,
 {
     if (is_root(&req->caller))
         return 0;
+    if (unidentified(&req->caller, AUTH_PROTOCOL_JSON, req, resp))
+        return -1;
     json_t *in = req->body_len ? json_loadb(req->body, req->body_len, 0, NULL) : json_object();
     if (!json_is_object(in)) {
         json_decref(in); /* the service answers SerializationException */
@@ -173,6 +189,8 @@ int authz_query_request(server *s, const srv_request *req, const char *service,
 {
     if (is_root(&req->caller))
         return 0;
+    if (unidentified(&req->caller, AUTH_PROTOCOL_QUERY, req, resp))
+        return -1;
     authz_subject sub;
     authz_scope scope = scope_of(s);
     int always = 0;
@@ -194,6 +212,8 @@ int authz_s3_request(struct s3_request *r)
 {
     if (is_root(&r->req->caller))
         return 0;
+    if (unidentified(&r->req->caller, AUTH_PROTOCOL_S3, r->req, r->resp))
+        return -1;
     char copy_bucket[256], copy_key[S3_KEY_MAX + 1];
     authz_s3_target t = {r->req->method, r->bucket, r->key, r->has_key, &r->query, NULL, NULL};
     if (r->has_key && strcmp(r->req->method, "PUT") == 0 &&

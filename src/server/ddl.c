@@ -368,6 +368,8 @@ static int run_statement(const ddl_tokens *tokens, const ddl_recognized *r, ddl_
     stmt.kind = r->kind;
     int rc = h->parse(&parser, &stmt);
     if (rc == 0)
+        rc = ddl_authorize(ctx, &stmt);   /* before anything is read or changed */
+    if (rc == 0)
         rc = h->exec(ctx, &stmt);
     ddl_stmt_free(&stmt);
     return rc;

@@ -42,6 +42,8 @@ const char *ddl_substatement(const char *sql);
 typedef struct ddl_error {
     int user_error;        /* 1: the statement is wrong (category 2), 0: system failure */
     char message[1024];    /* e.g. "line 1:14: mismatched input 'FORM'" or "Database does not exist: x" */
+    int denied;            /* refused by the caller's permissions (message: Athena's reason) */
+    int over_cutoff;       /* stopped: it read more than bytes_scanned_cutoff */
 } ddl_error;
 
 /* What a statement that writes files reports beyond its rows. */
@@ -60,6 +62,8 @@ typedef struct ddl_environment {
     const char *account_id;     /* fills CatalogId */
 } ddl_environment;
 
+struct authz_query_access;
+
 /* The query a statement runs as, for CREATE TABLE AS SELECT, INSERT INTO
  * and UNLOAD. */
 typedef struct ddl_query_info {
@@ -73,6 +77,14 @@ typedef struct ddl_query_info {
      * store's catalog (ddl_catalog_lookup), with no access check. */
     engine_table_lookup lookup;
     void *lookup_user_data;
+    /* The caller's permissions (authz.h): each statement is checked for the
+     * Glue and S3 operations it performs before it changes anything. NULL:
+     * no checks (the server's own use, tests). */
+    struct authz_query_access *access;
+    /* The workgroup's BytesScannedCutoffPerQuery (0: none): a statement
+     * that writes files and read more is stopped before it publishes them
+     * (ddl_error.over_cutoff). */
+    int64_t bytes_scanned_cutoff;
 } ddl_query_info;
 
 /* Executes a catalog statement. default_database is the query's context

@@ -202,8 +202,11 @@ static int write_files(ddl_context *ctx, const ddl_stmt *stmt, const ctas_settin
     engine_stats stats;
     engine_error eerr;
     engine_failure f = engine_write(ctx->session, &spec, written, &stats, &eerr);
-    ddl_note_bytes_scanned(ctx, stats.bytes_scanned);
-    return f == ENGINE_OK ? 0 : ddl_engine_failure(ctx, stmt, f, &eerr);
+    /* Over the workgroup's cutoff, the staged files are dropped, never published. */
+    int within_cutoff = ddl_note_bytes_scanned(ctx, stats.bytes_scanned);
+    if (f != ENGINE_OK)
+        return ddl_refused_by_lookup(ctx) ? -1 : ddl_engine_failure(ctx, stmt, f, &eerr);
+    return within_cutoff;
 }
 
 /* Registers the table and its partitions, then writes the manifest. */
@@ -264,6 +267,7 @@ int ddl_exec_ctas(ddl_context *ctx, const ddl_stmt *stmt)
     }
     rc = rc ? rc : read_settings(ctx, stmt, &s);
     rc = rc ? rc : table_location(ctx, stmt, location, sizeof location);
+    rc = rc ? rc : ddl_authorize_write(ctx, location);
     rc = rc ? rc : ddl_target_resolve(ctx, location, &target);
     snprintf(what, sizeof what, "table '%s.%s'", db, stmt->name);
     if (rc == 0 && !ddl_target_is_empty(&target))

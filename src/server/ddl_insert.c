@@ -211,11 +211,11 @@ static int map_sources(ddl_context *ctx, const ddl_stmt *stmt, insert_columns *c
 
 /* ---- publishing ----------------------------------------------------------------------- */
 
-/* The folder (path) a partition's files go to: its registered location
- * when it exists, else its Hive default under the table's. */
-static int partition_dir(ddl_context *ctx, const char *db, const char *name,
-                         const json_t *table, const engine_written_partition *part, char *out,
-                         size_t cap)
+/* The location (s3:// URI, malloc'd) a partition's files go to: its
+ * registered location when it exists, else its Hive default under the
+ * table's. NULL when out of memory. */
+static char *partition_uri(ddl_context *ctx, const char *db, const char *name,
+                           const json_t *table, const engine_written_partition *part)
 {
     json_t *values = json_array();
     for (size_t k = 0; values && k < part->count; k++)
@@ -228,15 +228,42 @@ static int partition_dir(ddl_context *ctx, const char *db, const char *name,
     char *location = values ? ddl_partition_location(table, values, *registered ? registered
                                                                                 : NULL)
                             : NULL;
+    json_decref(existing);
+    json_decref(values);
+    return location;
+}
+
+/* The folder (path) of partition_uri. */
+static int partition_dir(ddl_context *ctx, const char *db, const char *name,
+                         const json_t *table, const engine_written_partition *part, char *out,
+                         size_t cap)
+{
+    char *location = partition_uri(ctx, db, name, table, part);
     int rc = location && s3_uri_path(ctx->s3_root, location, out, cap) == 0 &&
                      s3_path_is_inside(ctx->s3_root, out)
                  ? 0
                  : ddl_fail(ctx->err, 1, "HIVE_INVALID_METADATA: invalid partition location %s",
                             location ? location : "");
     free(location);
-    json_decref(existing);
-    json_decref(values);
     return rc;
+}
+
+/* s3:PutObject on every partition folder written to, before the first file
+ * moves (a partition may be registered outside the table's location, which
+ * ddl_authorize checked). */
+static int authorize_partitions(ddl_context *ctx, const char *db, const ddl_stmt *stmt,
+                                const json_t *table, const engine_written_partition *parts,
+                                size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        char *location = partition_uri(ctx, db, stmt->name, table, &parts[i]);
+        int rc = location ? ddl_authorize_write(ctx, location)
+                          : ddl_fail(ctx->err, 0, "out of memory");
+        free(location);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
 }
 
 static const char *base_name(const char *path)
@@ -307,8 +334,11 @@ static int write_files(ddl_context *ctx, const ddl_stmt *stmt, const insert_form
     engine_stats stats;
     engine_error eerr;
     engine_failure fail = engine_write(ctx->session, &spec, written, &stats, &eerr);
-    ddl_note_bytes_scanned(ctx, stats.bytes_scanned);
-    return fail == ENGINE_OK ? 0 : ddl_engine_failure(ctx, stmt, fail, &eerr);
+    /* Over the workgroup's cutoff, the staged files are dropped, never published. */
+    int within_cutoff = ddl_note_bytes_scanned(ctx, stats.bytes_scanned);
+    if (fail != ENGINE_OK)
+        return ddl_refused_by_lookup(ctx) ? -1 : ddl_engine_failure(ctx, stmt, fail, &eerr);
+    return within_cutoff;
 }
 
 int ddl_exec_insert(ddl_context *ctx, const ddl_stmt *stmt)
@@ -334,6 +364,8 @@ int ddl_exec_insert(ddl_context *ctx, const ddl_stmt *stmt)
     rc = rc ? rc : ddl_target_resolve(ctx, location, &target);
     rc = rc ? rc : ddl_staging_create(ctx, &target);
     rc = rc ? rc : write_files(ctx, stmt, &f, &c, &target, &written);
+    rc = rc ? rc : authorize_partitions(ctx, db, stmt, table, written.partitions,
+                                        written.partition_count);
     rc = rc ? rc : publish(ctx, db, stmt, table, &target, &written);
     rc = rc ? rc : ddl_register_partitions(ctx, db, stmt->name, table, &written);
     rc = rc ? rc : ddl_write_manifest(ctx, &target, written.files, written.file_count);

@@ -16,6 +16,8 @@
  *   ddl_unload.c UNLOAD: files written under a prefix, with a manifest
  *   ddl_write.c  what those three share: WITH properties, the target
  *                location, the hidden staging folder, publishing, manifests
+ *   ddl_authz.c  the caller's permissions each statement needs, checked
+ *                between parse and exec (ddl_query_info.access)
  *
  * A statement kind without parse/exec functions is recognized (for
  * SubstatementType) but answered "... is not supported yet".
@@ -369,8 +371,28 @@ int ddl_partition_folder(void *user_data, const char *const *names, const char *
 int ddl_output_row_count(ddl_context *ctx, int64_t count);
 /* Fills spec's lookup from the query info (the catalog itself when none). */
 void ddl_write_lookup(const ddl_context *ctx, engine_write_spec *spec);
-/* Records what the write read, for Statistics.DataScannedInBytes. */
-void ddl_note_bytes_scanned(ddl_context *ctx, int64_t bytes);
+/* Records what the write read, for Statistics.DataScannedInBytes: 0, or
+ * -1 (err->over_cutoff) when it is more than the workgroup allows, so the
+ * staged files are dropped instead of published. */
+int ddl_note_bytes_scanned(ddl_context *ctx, int64_t bytes);
+
+/* ---- the caller's permissions (ddl_authz.c) ---- */
+
+/* Checks the Glue operations stmt performs (and the S3 access of those
+ * whose target is known from the catalog: MSCK's listing, INSERT's and
+ * UNLOAD's destination) before anything is read or changed. 0, or -1 with
+ * Athena's reason (err->denied set). Nothing is checked without
+ * ctx->query->access. */
+int ddl_authorize(ddl_context *ctx, const ddl_stmt *stmt);
+/* s3:PutObject under location ("s3://bucket/prefix"), checked before the
+ * first file is staged. 0 or -1 (as ddl_authorize). */
+int ddl_authorize_write(ddl_context *ctx, const char *location);
+/* CREATE VIEW's table lookup (user_data the ddl_context): glue:GetDatabase
+ * and glue:GetTable on each table its query names, then the catalog. */
+json_t *ddl_view_lookup(void *context, const char *database, const char *table);
+/* -1 with Athena's reason when a lookup of the statement's query was
+ * refused (the engine then only saw a missing table); else 0. */
+int ddl_refused_by_lookup(ddl_context *ctx);
 
 /* Fills err (message formatted) and returns -1. */
 int ddl_fail(ddl_error *err, int user_error, const char *fmt, ...)

@@ -164,8 +164,11 @@ static int write_files(ddl_context *ctx, const ddl_stmt *stmt, const unload_sett
     engine_stats stats;
     engine_error eerr;
     engine_failure f = engine_write(ctx->session, &spec, written, &stats, &eerr);
-    ddl_note_bytes_scanned(ctx, stats.bytes_scanned);
-    return f == ENGINE_OK ? 0 : ddl_engine_failure(ctx, stmt, f, &eerr);
+    /* Over the workgroup's cutoff, the staged files are dropped, never published. */
+    int within_cutoff = ddl_note_bytes_scanned(ctx, stats.bytes_scanned);
+    if (f != ENGINE_OK)
+        return ddl_refused_by_lookup(ctx) ? -1 : ddl_engine_failure(ctx, stmt, f, &eerr);
+    return within_cutoff;
 }
 
 int ddl_exec_unload(ddl_context *ctx, const ddl_stmt *stmt)

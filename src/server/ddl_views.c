@@ -152,18 +152,18 @@ static int query_columns(ddl_context *ctx, const ddl_stmt *stmt, const char *db,
         return ddl_fail(ctx->err, 0, "out of memory");
     engine_sink sink = {capture_columns, ignore_row, capture};
     engine_error eerr;
-    engine_failure f = engine_run(ctx->session, limited.data, db, NULL, 0, ddl_catalog_lookup,
-                                  ctx->st, &sink, NULL, &eerr);
+    engine_failure f = engine_run(ctx->session, limited.data, db, NULL, 0, ddl_view_lookup,
+                                  ctx, &sink, NULL, &eerr);
     buf_free(&limited);
     if (f == ENGINE_USER_ERROR && strcmp(eerr.code, "SYNTAX_ERROR") == 0) {
         capture->stop = 1;
-        f = engine_run(ctx->session, stmt->query, db, NULL, 0, ddl_catalog_lookup, ctx->st,
-                       &sink, NULL, &eerr);
+        f = engine_run(ctx->session, stmt->query, db, NULL, 0, ddl_view_lookup, ctx, &sink,
+                       NULL, &eerr);
         if (f == ENGINE_SINK_ABORTED && capture->captured)
             f = ENGINE_OK;
     }
     if (f != ENGINE_OK)
-        return ddl_engine_failure(ctx, stmt, f, &eerr);
+        return ddl_refused_by_lookup(ctx) ? -1 : ddl_engine_failure(ctx, stmt, f, &eerr);
     if (!capture->captured)
         return ddl_fail(ctx->err, 0, "the engine gave no columns for the view");
     for (size_t i = 0; i < capture->count; i++)

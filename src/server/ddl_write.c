@@ -610,8 +610,13 @@ void ddl_write_lookup(const ddl_context *ctx, engine_write_spec *spec)
     spec->lookup_user_data = given ? ctx->query->lookup_user_data : (void *)ctx->st;
 }
 
-void ddl_note_bytes_scanned(ddl_context *ctx, int64_t bytes)
+int ddl_note_bytes_scanned(ddl_context *ctx, int64_t bytes)
 {
     if (ctx->query && ctx->query->outcome)
         ctx->query->outcome->bytes_scanned = bytes;
+    int64_t cutoff = ctx->query ? ctx->query->bytes_scanned_cutoff : 0;
+    if (cutoff <= 0 || bytes <= cutoff)
+        return 0;
+    ctx->err->over_cutoff = 1;
+    return ddl_fail(ctx->err, 1, "Bytes scanned limit was exceeded");
 }

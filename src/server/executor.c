@@ -128,6 +128,29 @@ static size_t query_parameters(const json_t *qe, const char **out, size_t cap)
     return n < cap ? n : cap;
 }
 
+/* Athena cancels a query that scans more than its workgroup's
+ * BytesScannedCutoffPerQuery (read now: an update applies to queued queries).
+ * The engine learns the bytes when it binds the tables, so the check runs
+ * before any result is committed; statements that write files check it
+ * before they publish them (ddl_query_info.bytes_scanned_cutoff). */
+#define CUTOFF_REASON "Bytes scanned limit was exceeded"
+
+static json_int_t bytes_cutoff(server *s, const json_t *qe)
+{
+    const char *name = json_string_value(json_object_get(qe, "WorkGroup"));
+    json_t *wg = name ? store_workgroup_get(s->store, name) : NULL;
+    json_int_t cutoff = json_integer_value(
+        json_object_get(json_object_get(wg, "Configuration"), "BytesScannedCutoffPerQuery"));
+    json_decref(wg);
+    return cutoff > 0 ? cutoff : 0;
+}
+
+static int exceeds_cutoff(server *s, const json_t *qe, const engine_stats *stats)
+{
+    json_int_t cutoff = bytes_cutoff(s, qe);
+    return cutoff > 0 && stats->bytes_scanned > cutoff;
+}
+
 typedef struct run_outcome {
     engine_failure failure;
     char message[2200];     /* room for "CODE: " + the engine's message */
@@ -159,9 +182,10 @@ static void run_statement(worker *w, const json_t *qe, results_writer *writer, r
             json_string_value(json_object_get(qe, "QueryExecutionId")),
             json_string_value(json_object_get(json_object_get(qe, "ResultConfiguration"),
                                               "OutputLocation")),
-            params, n, &written, lookup_table, &tables};
+            params, n, &written, lookup_table, &tables, w->access, bytes_cutoff(s, qe)};
         if (ddl_run_query(&env, &query, sql, database, &sink, &derr) != 0) {
-            int denied = w->access->denied;   /* a table of the SELECT part was refused */
+            /* a table of the query part, or an operation of the statement, was refused */
+            int denied = w->access->denied;
             out->failure = derr.user_error || denied ? ENGINE_USER_ERROR : ENGINE_SYSTEM_ERROR;
             snprintf(out->message, sizeof out->message, "%.*s", (int)sizeof out->message - 1,
                      denied ? w->access->reason : derr.message);
@@ -192,22 +216,6 @@ static int take_cancel_flag(worker *w)
     int c = w->cancel_requested;
     pthread_mutex_unlock(&w->x->mu);
     return c;
-}
-
-/* Athena cancels a query that scans more than its workgroup's
- * BytesScannedCutoffPerQuery (read now: an update applies to queued queries).
- * The engine learns the bytes when it binds the tables, so the check runs
- * before any result is committed. */
-#define CUTOFF_REASON "Bytes scanned limit was exceeded"
-
-static int exceeds_cutoff(server *s, const json_t *qe, const engine_stats *stats)
-{
-    const char *name = json_string_value(json_object_get(qe, "WorkGroup"));
-    json_t *wg = name ? store_workgroup_get(s->store, name) : NULL;
-    json_int_t cutoff = json_integer_value(
-        json_object_get(json_object_get(wg, "Configuration"), "BytesScannedCutoffPerQuery"));
-    json_decref(wg);
-    return cutoff > 0 && stats->bytes_scanned > cutoff;
 }
 
 /* Records the outcome in qe (state, error, statistics). */

@@ -23,7 +23,8 @@ typedef struct srv_header {
 
 /* Who is calling, filled by authentication. */
 typedef enum srv_principal_kind {
-    SRV_PRINCIPAL_ROOT = 0,      /* athena-local's root keys: bypass IAM evaluation */
+    SRV_PRINCIPAL_NONE = 0,      /* not authenticated (a zeroed caller): every call is refused */
+    SRV_PRINCIPAL_ROOT,          /* athena-local's root keys: bypass IAM evaluation */
     SRV_PRINCIPAL_USER,          /* an IAM user's long-term access key (AKIA...) */
     SRV_PRINCIPAL_ASSUMED_ROLE   /* temporary credentials from sts:AssumeRole (ASIA...) */
 } srv_principal_kind;
@@ -39,7 +40,8 @@ typedef struct srv_caller {
     char session_name[128]; /* assumed-role sessions only */
     long long expires;      /* epoch seconds when temporary credentials expire; 0 if none */
     srv_principal_kind kind;
-    int is_root;            /* kind == SRV_PRINCIPAL_ROOT */
+    int is_root;            /* kind == SRV_PRINCIPAL_ROOT (informational: authorization
+                             * reads only kind) */
 } srv_caller;
 
 typedef struct srv_request {

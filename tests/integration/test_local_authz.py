@@ -143,11 +143,14 @@ class AuthzTest(unittest.TestCase):
         self.assertDenied(lambda: athena.get_query_execution(QueryExecutionId=theirs),
                           "AccessDeniedException", 400,
                           implicit(name, "athena:GetQueryExecution", primary))
-        self.assertDenied(
-            lambda: athena.batch_get_query_execution(
-                QueryExecutionIds=[mine["QueryExecutionId"], theirs]),
-            "AccessDeniedException", 400,
-            implicit(name, "athena:BatchGetQueryExecution", primary))
+        # A batch returns the queries it may and lists the others as unprocessed.
+        batch = athena.batch_get_query_execution(
+            QueryExecutionIds=[mine["QueryExecutionId"], theirs])
+        self.assertEqual([q["QueryExecutionId"] for q in batch["QueryExecutions"]],
+                         [mine["QueryExecutionId"]])
+        self.assertEqual(batch["UnprocessedQueryExecutionIds"], [{
+            "QueryExecutionId": theirs, "ErrorCode": "AccessDeniedException",
+            "ErrorMessage": implicit(name, "athena:BatchGetQueryExecution", primary)}])
         got = athena.get_query_execution(QueryExecutionId=mine["QueryExecutionId"])
         self.assertEqual(got["QueryExecution"]["Status"]["State"], "SUCCEEDED")
 

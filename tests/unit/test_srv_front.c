@@ -233,6 +233,7 @@ static void test_auth_accepts_root_and_fills_caller(void)
     CHECK_STR(r.req.caller.arn, "arn:aws:iam::123456789012:root");
     CHECK_STR(r.req.caller.user_name, "");
     CHECK_INT(r.req.caller.is_root, 1);
+    CHECK_INT(r.req.caller.kind, SRV_PRINCIPAL_ROOT);
     CHECK_INT(resp.status, 0);
     sigv4_signed_free(&r.sig);
     srv_response_free(&resp);
@@ -252,6 +253,7 @@ static void test_auth_json_errors(void)
               "details.\"}");
     CHECK_INT(resp.status, 403);
     CHECK_INT(r.req.caller.is_root, 0);
+    CHECK_INT(r.req.caller.kind, SRV_PRINCIPAL_NONE);   /* a refused signature names no one */
     sigv4_signed_free(&r.sig);
 
     sign_request(&r, "AKIANOTKNOWN", SECRET, "us-east-1", "athena", NULL, time(NULL));
