@@ -124,7 +124,9 @@ static void write_unavailable(auth_protocol protocol, const srv_request *req, sr
 }
 
 /* GetQueryResults also reads the result object from S3, unless the
- * workgroup manages query results. */
+ * workgroup manages query results. Athena reads it on the caller's behalf,
+ * so the check sees aws:CalledVia athena.amazonaws.com and no aws:SourceIp
+ * (a policy may allow results only through Athena). */
 static int result_object_need(server *s, authz_subject *sub, const json_t *in)
 {
     const char *id = json_string_value(json_object_get(in, "QueryExecutionId"));
@@ -152,8 +154,6 @@ static int json_needs(server *s, authz_subject *sub, const char *service, const 
                                 sub);
     if (rc == 0)
         rc = authz_athena_glue_needs(&scope, operation, in, authz_subject_need, sub);
-    if (rc == 0 && strcmp(operation, "GetQueryResults") == 0)
-        rc = result_object_need(s, sub, in);
     return rc;
 }
 
@@ -178,6 +178,16 @@ int authz_json_request(server *s, const srv_request *req, const char *service,
     if (rc > 0)
         write_denial(&sub, AUTH_PROTOCOL_JSON, 400, "AccessDeniedException", req, resp);
     authz_subject_end(&sub);
+    if (rc == 0 && strcmp(operation, "GetQueryResults") == 0) {
+        rc = authz_subject_begin(&sub, s, &req->caller, NULL);
+        if (rc == 0)
+            rc = result_object_need(s, &sub, in);
+        else
+            write_unavailable(AUTH_PROTOCOL_JSON, req, resp);
+        if (rc > 0)
+            write_denial(&sub, AUTH_PROTOCOL_JSON, 400, "AccessDeniedException", req, resp);
+        authz_subject_end(&sub);
+    }
     json_decref(in);
     return rc == 0 || rc == AUTHZ_NOT_MAPPED ? 0 : -1;
 }

@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from local_fixtures import (  # noqa: E402
     error_of, object_path, run_query, start_query, wait_for_query)
 from local_harness import athena_local  # noqa: E402
+import harness  # noqa: E402
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -324,6 +325,36 @@ class AuthzTest(unittest.TestCase):
                           implicit(name, "s3:GetObject",
                                    f"arn:aws:s3:::{RESULTS_BUCKET}/out/{query_id}.csv",
                                    quote=True))
+
+    def test_results_readable_only_through_athena(self):
+        # A common guard: the result bucket may be read only by Athena on the
+        # caller's behalf (aws:CalledVia). GetQueryResults works, a direct
+        # GetObject does not, and our CLI's fast S3 path quietly falls back.
+        via_athena = allow("s3:GetObject", f"arn:aws:s3:::{RESULTS_BUCKET}/*", Condition={
+            "ForAnyValue:StringEquals": {"aws:CalledVia": ["athena.amazonaws.com"]}})
+        name, client = self.user(QUERY_ATHENA, QUERY_GLUE, DATA_READ, RESULTS_WRITE, via_athena)
+        athena = client("athena")
+        qe = run_query(athena, "SELECT id, name FROM authz.t ORDER BY id", output=RESULTS_URI)
+        query_id = qe["QueryExecutionId"]
+        rows = athena.get_query_results(QueryExecutionId=query_id)["ResultSet"]["Rows"]
+        self.assertEqual([[d.get("VarCharValue") for d in r["Data"]] for r in rows],
+                         [["id", "name"], ["1", "one"], ["2", "two"]])
+        key = f"out/{query_id}.csv"
+        self.assertDenied(lambda: client("s3").get_object(Bucket=RESULTS_BUCKET, Key=key),
+                          "AccessDenied", 403,
+                          implicit(name, "s3:GetObject", f"arn:aws:s3:::{RESULTS_BUCKET}/{key}",
+                                   quote=True))
+        harness.require_athena(self)
+        creds = client("sts")._request_signer._credentials
+        env = {"AWS_ACCESS_KEY_ID": creds.access_key, "AWS_SECRET_ACCESS_KEY": creds.secret_key,
+               "NO_PROXY": "127.0.0.1,localhost"}
+        base = ["--endpoint-url", self.srv.url, "--region", REGION, "--output", "csv"]
+        rc, out, err = harness.run_athena(base + ["results", query_id], env=env)
+        self.assertEqual((rc, out, err), (0, "id,name\n1,one\n2,two\n", ""))
+        rc, out, err = harness.run_athena(base + ["--results-via", "s3", "results", query_id],
+                                          env=env)
+        self.assertEqual(rc, 4, out + err)
+        self.assertIn("AccessDenied", err)
 
     # ---- IAM and STS ----
 
