@@ -76,7 +76,9 @@ static int ask(int tty, const char *question, const char *fallback, char *out, s
     return 0;
 }
 
-/* Asks with echo off; the terminal's settings are restored whatever happens. */
+/* Asks with echo off; the terminal's settings are restored whatever happens.
+ * Echo goes off before the prompt appears, so an answer typed the moment the
+ * prompt shows is neither echoed nor discarded (no TCSAFLUSH either way). */
 static int ask_secret(int tty, const char *question, char *out, size_t cap)
 {
     struct termios saved, quiet;
@@ -85,11 +87,11 @@ static int ask_secret(int tty, const char *question, char *out, size_t cap)
     quiet = saved;
     quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
     quiet.c_lflag |= ICANON;
-    dprintf(tty, "%s: ", question);
-    if (tcsetattr(tty, TCSAFLUSH, &quiet) != 0)
+    if (tcsetattr(tty, TCSANOW, &quiet) != 0)
         return -1;
+    dprintf(tty, "%s: ", question);
     int rc = read_line(tty, out, cap);
-    tcsetattr(tty, TCSAFLUSH, &saved);
+    tcsetattr(tty, TCSANOW, &saved);
     dprintf(tty, "\n");
     return rc;
 }
