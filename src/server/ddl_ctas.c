@@ -198,15 +198,7 @@ static int write_files(ddl_context *ctx, const ddl_stmt *stmt, const ctas_settin
         .columns_only = stmt->with_no_data, .max_partitions = DDL_MAX_WRITE_PARTITIONS,
         .partition_folder = ddl_partition_folder,
     };
-    ddl_write_lookup(ctx, &spec);
-    engine_stats stats;
-    engine_error eerr;
-    engine_failure f = engine_write(ctx->session, &spec, written, &stats, &eerr);
-    /* Over the workgroup's cutoff, the staged files are dropped, never published. */
-    int within_cutoff = ddl_note_bytes_scanned(ctx, stats.bytes_scanned);
-    if (f != ENGINE_OK)
-        return ddl_refused_by_lookup(ctx) ? -1 : ddl_engine_failure(ctx, stmt, f, &eerr);
-    return within_cutoff;
+    return ddl_write_run(ctx, stmt, &spec, written);
 }
 
 /* Registers the table and its partitions, then writes the manifest. */

@@ -330,15 +330,7 @@ static int write_files(ddl_context *ctx, const ddl_stmt *stmt, const insert_form
         .file_prefix = env && env->query_id ? env->query_id : "insert",
         .max_partitions = DDL_MAX_WRITE_PARTITIONS, .partition_folder = ddl_partition_folder,
     };
-    ddl_write_lookup(ctx, &spec);
-    engine_stats stats;
-    engine_error eerr;
-    engine_failure fail = engine_write(ctx->session, &spec, written, &stats, &eerr);
-    /* Over the workgroup's cutoff, the staged files are dropped, never published. */
-    int within_cutoff = ddl_note_bytes_scanned(ctx, stats.bytes_scanned);
-    if (fail != ENGINE_OK)
-        return ddl_refused_by_lookup(ctx) ? -1 : ddl_engine_failure(ctx, stmt, fail, &eerr);
-    return within_cutoff;
+    return ddl_write_run(ctx, stmt, &spec, written);
 }
 
 int ddl_exec_insert(ddl_context *ctx, const ddl_stmt *stmt)

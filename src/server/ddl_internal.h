@@ -369,12 +369,13 @@ int ddl_partition_folder(void *user_data, const char *const *names, const char *
 /* One "rows" (bigint) column and one row holding count, as Athena answers
  * CTAS and INSERT INTO. */
 int ddl_output_row_count(ddl_context *ctx, int64_t count);
-/* Fills spec's lookup from the query info (the catalog itself when none). */
-void ddl_write_lookup(const ddl_context *ctx, engine_write_spec *spec);
-/* Records what the write read, for Statistics.DataScannedInBytes: 0, or
- * -1 (err->over_cutoff) when it is more than the workgroup allows, so the
- * staged files are dropped instead of published. */
-int ddl_note_bytes_scanned(ddl_context *ctx, int64_t bytes);
+/* Runs spec (its lookup filled from the query info, or the catalog itself)
+ * through the engine into its staging folder, and records the bytes it read
+ * for Statistics.DataScannedInBytes. 0, or -1 with ctx->err set: a failure,
+ * a refused table, or more bytes than the workgroup's cutoff
+ * (err->over_cutoff), in which case the staged files must be dropped. */
+int ddl_write_run(ddl_context *ctx, const ddl_stmt *stmt, engine_write_spec *spec,
+                  engine_write_result *written);
 
 /* ---- the caller's permissions (ddl_authz.c) ---- */
 

@@ -603,14 +603,9 @@ int ddl_output_row_count(ddl_context *ctx, int64_t count)
     return 0;
 }
 
-void ddl_write_lookup(const ddl_context *ctx, engine_write_spec *spec)
-{
-    int given = ctx->query && ctx->query->lookup;
-    spec->lookup = given ? ctx->query->lookup : ddl_catalog_lookup;
-    spec->lookup_user_data = given ? ctx->query->lookup_user_data : (void *)ctx->st;
-}
-
-int ddl_note_bytes_scanned(ddl_context *ctx, int64_t bytes)
+/* Records what the write read, for Statistics.DataScannedInBytes: 0, or
+ * -1 (err->over_cutoff) when it is more than the workgroup allows. */
+static int note_bytes_scanned(ddl_context *ctx, int64_t bytes)
 {
     if (ctx->query && ctx->query->outcome)
         ctx->query->outcome->bytes_scanned = bytes;
@@ -619,4 +614,20 @@ int ddl_note_bytes_scanned(ddl_context *ctx, int64_t bytes)
         return 0;
     ctx->err->over_cutoff = 1;
     return ddl_fail(ctx->err, 1, "Bytes scanned limit was exceeded");
+}
+
+int ddl_write_run(ddl_context *ctx, const ddl_stmt *stmt, engine_write_spec *spec,
+                  engine_write_result *written)
+{
+    int given = ctx->query && ctx->query->lookup;
+    spec->lookup = given ? ctx->query->lookup : ddl_catalog_lookup;
+    spec->lookup_user_data = given ? ctx->query->lookup_user_data : (void *)ctx->st;
+    engine_stats stats;
+    engine_error eerr;
+    engine_failure f = engine_write(ctx->session, spec, written, &stats, &eerr);
+    /* Over the workgroup's cutoff, the staged files are dropped, never published. */
+    int within_cutoff = note_bytes_scanned(ctx, stats.bytes_scanned);
+    if (f != ENGINE_OK)
+        return ddl_refused_by_lookup(ctx) ? -1 : ddl_engine_failure(ctx, stmt, f, &eerr);
+    return within_cutoff;
 }
