@@ -79,6 +79,8 @@ typedef struct cli_session {
 
 /* Loads the config and creates the client; on failure reports and returns
  * the exit code (else EXIT_OK). */
+/* The library's config options from the command line (no log callback). */
+athena_config_options cli_config_options(const cli_options *o);
 int cli_session_open(cli_session *s, const cli_options *o);
 void cli_session_close(cli_session *s);
 

@@ -83,18 +83,9 @@ static void describe_settings(doctor *d)
 int doctor_check_config(doctor *d)
 {
     const cli_options *o = d->opts;
-    athena_config_options co = {0};
-    co.profile = o->profile;
-    co.region = o->region;
-    co.endpoint_url = o->endpoint_url;
-    co.workgroup = o->workgroup;
-    co.database = o->database;
-    co.catalog = o->catalog;
-    co.output_location = o->output_location;
-    co.ca_bundle = o->ca_bundle;
+    athena_config_options co = cli_config_options(o);
     co.log = doctor_log;
     co.log_user_data = d;
-    co.debug = o->debug;
     co.max_attempts = 2; /* a diagnosis should answer quickly */
     co.connect_timeout_ms = 5000;
     athena_error err;

@@ -12,6 +12,21 @@ static void log_to_stderr(void *user_data, athena_log_level level, const char *m
     fprintf(stderr, "athena: %s: %s\n", level == ATHENA_LOG_WARN ? "warning" : "debug", message);
 }
 
+athena_config_options cli_config_options(const cli_options *o)
+{
+    athena_config_options co = {0};
+    co.profile = o->profile;
+    co.region = o->region;
+    co.endpoint_url = o->endpoint_url;
+    co.workgroup = o->workgroup;
+    co.database = o->database;
+    co.catalog = o->catalog;
+    co.output_location = o->output_location;
+    co.ca_bundle = o->ca_bundle;
+    co.debug = o->debug;
+    return co;
+}
+
 int cli_session_open(cli_session *s, const cli_options *o)
 {
     s->opts = o;
@@ -22,17 +37,8 @@ int cli_session_open(cli_session *s, const cli_options *o)
     else
         s->format = isatty(STDOUT_FILENO) ? OUTPUT_TABLE : OUTPUT_CSV;
 
-    athena_config_options co = {0};
-    co.profile = o->profile;
-    co.region = o->region;
-    co.endpoint_url = o->endpoint_url;
-    co.workgroup = o->workgroup;
-    co.database = o->database;
-    co.catalog = o->catalog;
-    co.output_location = o->output_location;
-    co.ca_bundle = o->ca_bundle;
+    athena_config_options co = cli_config_options(o);
     co.log = log_to_stderr;
-    co.debug = o->debug;
     athena_error err;
     if (athena_config_load(&co, &s->config, &err) != ATHENA_OK)
         return cli_report(&err);

@@ -20,25 +20,13 @@ from local_fixtures import (  # noqa: E402
     error_of, object_path, run_query, start_query, wait_for_query)
 from local_harness import athena_local  # noqa: E402
 import harness  # noqa: E402
+from iam_fixtures import (  # noqa: E402
+    ACCOUNT, REGION, allow, create_user, deny, explicit, implicit, policy)
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
 DATA_BUCKET = "authz-data"
 RESULTS_BUCKET = "authz-results"
 RESULTS_URI = f"s3://{RESULTS_BUCKET}/out/"
 TABLE_ARN = f"arn:aws:glue:{REGION}:{ACCOUNT}:table/authz/t"
-
-
-def policy(*statements):
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
-
-
-def allow(actions, resources="*", **extra):
-    return {"Effect": "Allow", "Action": actions, "Resource": resources, **extra}
-
-
-def deny(actions, resources="*", **extra):
-    return {"Effect": "Deny", "Action": actions, "Resource": resources, **extra}
 
 
 # Everything a query in the primary workgroup needs on the test table.
@@ -48,18 +36,6 @@ DATA_READ = allow(["s3:ListBucket", "s3:GetObject"],
                   [f"arn:aws:s3:::{DATA_BUCKET}", f"arn:aws:s3:::{DATA_BUCKET}/*"])
 RESULTS_WRITE = allow("s3:PutObject", f"arn:aws:s3:::{RESULTS_BUCKET}/*")
 RESULTS_READ = allow("s3:GetObject", f"arn:aws:s3:::{RESULTS_BUCKET}/*")
-
-
-def implicit(user, action, resource=None, quote=False):
-    on = "" if resource is None else (
-        f' on resource: "{resource}"' if quote else f" on resource: {resource}")
-    return (f"User: arn:aws:iam::{ACCOUNT}:user/{user} is not authorized to perform: "
-            f"{action}{on} because no identity-based policy allows the {action} action")
-
-
-def explicit(user, action, resource):
-    return (f"User: arn:aws:iam::{ACCOUNT}:user/{user} is not authorized to perform: "
-            f"{action} on resource: {resource} with an explicit deny in an identity-based policy")
 
 
 class AuthzTest(unittest.TestCase):
@@ -92,12 +68,7 @@ class AuthzTest(unittest.TestCase):
     def user(self, *statements):
         """A new IAM user with one inline policy of statements; returns
         (name, client factory)."""
-        name = "u" + uuid.uuid4().hex[:10]
-        self.iam.create_user(UserName=name)
-        if statements:
-            self.iam.put_user_policy(UserName=name, PolicyName="p",
-                                     PolicyDocument=policy(*statements))
-        key = self.iam.create_access_key(UserName=name)["AccessKey"]
+        name, key = create_user(self.iam, *statements)
 
         def client(service):
             return self.srv.client(service, access_key_id=key["AccessKeyId"],

@@ -7,18 +7,15 @@
 # UNLOAD before their files appear, and those statements in a workgroup
 # with managed query results (no output location).
 
-import json
 import os
 import sys
 import unittest
-import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from local_fixtures import object_path, run_query  # noqa: E402
 from local_harness import athena_local  # noqa: E402
+from iam_fixtures import ACCOUNT, REGION, allow, create_user, implicit  # noqa: E402
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
 DATA_BUCKET = "ddl-data"
 RESULTS_BUCKET = "ddl-results"
 RESULTS_URI = f"s3://{RESULTS_BUCKET}/out/"
@@ -28,25 +25,10 @@ CUTOFF = 10_000_000          # Athena's smallest BytesScannedCutoffPerQuery
 BIG_ROWS = 700_000           # about 11 MB of CSV: over the cutoff
 
 
-def policy(*statements):
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
-
-
-def allow(actions, resources="*"):
-    return {"Effect": "Allow", "Action": actions, "Resource": resources}
-
-
 START_QUERIES = allow("athena:*")
 RESULTS_WRITE = allow("s3:PutObject", f"arn:aws:s3:::{RESULTS_BUCKET}/*")
 DATA_READ = allow(["s3:ListBucket", "s3:GetObject"],
                   [f"arn:aws:s3:::{DATA_BUCKET}", f"arn:aws:s3:::{DATA_BUCKET}/*"])
-
-
-def implicit(user, action, resource, quote=False):
-    on = f'"{resource}"' if quote else resource
-    return (f"User: arn:aws:iam::{ACCOUNT}:user/{user} is not authorized to perform: "
-            f"{action} on resource: {on} because no identity-based policy allows the "
-            f"{action} action")
 
 
 class DdlAuthzTest(unittest.TestCase):
@@ -84,11 +66,7 @@ class DdlAuthzTest(unittest.TestCase):
         cls._server.__exit__(None, None, None)
 
     def user(self, *statements):
-        name = "u" + uuid.uuid4().hex[:10]
-        self.iam.create_user(UserName=name)
-        self.iam.put_user_policy(UserName=name, PolicyName="p",
-                                 PolicyDocument=policy(*statements))
-        key = self.iam.create_access_key(UserName=name)["AccessKey"]
+        name, key = create_user(self.iam, *statements)
         athena = self.srv.client("athena", access_key_id=key["AccessKeyId"],
                                  secret_access_key=key["SecretAccessKey"])
         return name, athena

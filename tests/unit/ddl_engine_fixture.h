@@ -4,13 +4,14 @@
  * temporary data dir, catalog statements run with all of them (ddl_run),
  * and SELECTs run through the engine with the server's catalog lookup
  * (ddl_catalog_lookup), recording rows as "a|b" lines and the bytes
- * scanned.
+ * scanned; and what is in the objects tree (s3_exists, s3_entries).
  */
 #ifndef ATHENA_TEST_DDL_ENGINE_FIXTURE_H
 #define ATHENA_TEST_DDL_ENGINE_FIXTURE_H
 
 #include "ddl_fixture.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <sys/stat.h>
 
@@ -174,5 +175,29 @@ static inline void check_select_error(const char *sql, const char *code, const c
     }
 }
 #define CHECK_SELECT_ERROR(sql, code, part) check_select_error(sql, code, part, __LINE__)
+
+/* 1 if the objects tree holds rel (a file or folder under the S3 root). */
+static inline int s3_exists(const char *rel)
+{
+    char path[1024];
+    struct stat s;
+    snprintf(path, sizeof path, "%s/%s", s3_root, rel);
+    return stat(path, &s) == 0;
+}
+
+/* Entries of a folder of the objects tree, hidden ones (staging) included. */
+static inline int s3_entries(const char *rel)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", s3_root, rel);
+    DIR *d = opendir(path);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    if (d)
+        closedir(d);
+    return n;
+}
 
 #endif

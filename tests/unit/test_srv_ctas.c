@@ -10,7 +10,6 @@
 #include "ddl_internal.h"
 #include "test.h"
 
-#include <dirent.h>
 
 static ddl_outcome outcome;
 static int query_number;
@@ -54,29 +53,6 @@ static void check_write_error(const char *sql, const char *prefix, int line)
     }
 }
 #define CHECK_WRITE_ERROR(sql, prefix) check_write_error(sql, prefix, __LINE__)
-
-static int exists(const char *rel)
-{
-    char path[1024];
-    struct stat s;
-    snprintf(path, sizeof path, "%s/%s", s3_root, rel);
-    return stat(path, &s) == 0;
-}
-
-/* Entries of a folder of the objects tree, hidden ones included. */
-static int entries(const char *rel)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", s3_root, rel);
-    DIR *d = opendir(path);
-    int n = 0;
-    struct dirent *e;
-    while (d && (e = readdir(d)))
-        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-    if (d)
-        closedir(d);
-    return n;
-}
 
 static char *read_object(const char *rel)
 {
@@ -178,7 +154,7 @@ static void test_property_errors(void)
                       "line 1:8: mismatched input '<EOF>'. Expecting: ')'");
     CHECK_WRITE_ERROR("UNLOAD (SELECT 1 AS x) TO 's3://results/u/' WITH (compression = 'GZIP')",
                       "INVALID_TABLE_PROPERTY: UNLOAD requires the format property");
-    CHECK_INT(entries("results"), 1);   /* nothing written, no staging left */
+    CHECK_INT(s3_entries("results"), 1);   /* nothing written, no staging left */
     all_close();
 }
 
@@ -193,7 +169,7 @@ static void test_ctas_parquet(void)
     CHECK_STR(buf_str(&out.rows), "5\n");
     CHECK(outcome.bytes_scanned > 0);
     CHECK_STR(outcome.manifest_location, "s3://results/out/q1-manifest.csv");
-    CHECK(exists("lake/copy/q1_0"));
+    CHECK(s3_exists("lake/copy/q1_0"));
     char *manifest = read_object("results/out/q1-manifest.csv");
     CHECK_STR(manifest ? manifest : "", "s3://lake/copy/q1_0\n");
     free(manifest);
@@ -215,7 +191,7 @@ static void test_ctas_parquet(void)
                 "4|FOUR|40\n5|FIVE|50\n6|<null>|60\n");
     /* The default location: <output folder>/tables/<query id>/. */
     CHECK(write_ok("CREATE TABLE dflt AS SELECT id FROM src"));
-    CHECK(exists("results/out/tables/q2/q2_0"));
+    CHECK(s3_exists("results/out/tables/q2/q2_0"));
     CHECK_QUERY("SELECT count(*), sum(id) FROM dflt", "6|21\n");
     all_close();
 }
@@ -227,8 +203,8 @@ static void test_ctas_text_json_partitioned(void)
                    "write_compression = 'NONE', external_location = 's3://lake/txt', "
                    "partitioned_by = ARRAY['grp']) AS SELECT id, name, grp FROM src"));
     CHECK_STR(buf_str(&out.rows), "6\n");
-    CHECK(exists("lake/txt/grp=a/q1_0") && exists("lake/txt/grp=b/q1_1") &&
-          exists("lake/txt/grp=c/q1_2"));
+    CHECK(s3_exists("lake/txt/grp=a/q1_0") && s3_exists("lake/txt/grp=b/q1_1") &&
+          s3_exists("lake/txt/grp=c/q1_2"));
     char *text = read_object("lake/txt/grp=c/q1_2");
     CHECK_STR(text ? text : "", "5|five\n6|\\N\n");
     free(text);
@@ -249,7 +225,7 @@ static void test_ctas_text_json_partitioned(void)
                 "a|2|2\nb|2|2\nc|2|1\n");
     CHECK(write_ok("CREATE TABLE js WITH (format = 'JSON', external_location = "
                    "'s3://lake/js/') AS SELECT id, name FROM src WHERE id <= 2"));
-    CHECK(exists("lake/js/q2_0.gz"));
+    CHECK(s3_exists("lake/js/q2_0.gz"));
     CHECK_QUERY("SELECT id, name FROM js ORDER BY id", "1|one\n2|two\n");
     CHECK_WRITE_ERROR("CREATE TABLE bad WITH (partitioned_by = ARRAY['id']) AS "
                       "SELECT id, name FROM src",
@@ -264,12 +240,12 @@ static void test_ctas_text_json_partitioned(void)
                       "SELECT a.id, a.id * 100 + b.id * 10 + c.id AS x FROM src a, src b, src c",
                       "HIVE_TOO_MANY_OPEN_PARTITIONS: Exceeded limit of 100 open writers");
     CHECK(!stored_table("default", "bad"));
-    CHECK_INT(entries("lake"), 3);   /* src, txt, js, and nothing staged */
+    CHECK_INT(s3_entries("lake"), 3);   /* src, txt, js, and nothing staged */
     /* WITH NO DATA: the table, its columns, no file. */
     CHECK(write_ok("CREATE TABLE empty WITH (external_location = 's3://lake/empty/') AS "
                    "SELECT id, name FROM src WITH NO DATA"));
     CHECK_STR(buf_str(&out.rows), "0\n");
-    CHECK_INT(entries("lake/empty"), 0);
+    CHECK_INT(s3_entries("lake/empty"), 0);
     CHECK_SELECT("SELECT count(*) FROM empty", "0\n", 0);
     all_close();
 }
@@ -309,8 +285,8 @@ static void test_ctas_refusals(void)
     CHECK_WRITE_ERROR("CREATE TABLE nodb.other AS SELECT 1 AS x",
                       "SCHEMA_NOT_FOUND: Schema 'nodb' does not exist");
     CHECK(!stored_table("default", "other"));
-    CHECK_INT(entries("lake"), 2);   /* src and once: no staging folder left behind */
-    CHECK_INT(entries("results"), 2);   /* .keep and out */
+    CHECK_INT(s3_entries("lake"), 2);   /* src and once: no staging folder left behind */
+    CHECK_INT(s3_entries("results"), 2);   /* .keep and out */
     all_close();
 }
 
@@ -322,7 +298,7 @@ static void test_insert(void)
     CHECK(write_ok("INSERT INTO src SELECT * FROM src"));
     CHECK_STR(buf_str(&out.columns), "rows:bigint:19");
     CHECK_STR(buf_str(&out.rows), "6\n");
-    CHECK(exists("lake/src/q1_0.gz") && exists("lake/src/part.csv"));
+    CHECK(s3_exists("lake/src/q1_0.gz") && s3_exists("lake/src/part.csv"));
     CHECK_QUERY("SELECT count(*), count(name) FROM src", "12|10\n");
     CHECK(write_ok("INSERT INTO src (grp, id) VALUES ('z', 7), ('z', 8)"));
     CHECK_QUERY("SELECT id, name, grp FROM src WHERE grp = 'z' ORDER BY id",
@@ -347,16 +323,16 @@ static void test_insert(void)
     CHECK_INT((int)json_array_size(parts), 2);
     json_decref(parts);
     CHECK(write_ok("INSERT INTO events VALUES (9, 'a')"));
-    CHECK_INT(entries("lake/events/day=a"), 2);
+    CHECK_INT(s3_entries("lake/events/day=a"), 2);
     CHECK_QUERY("SELECT day, count(*) FROM events GROUP BY day ORDER BY day", "a|5\nb|4\n");
     /* A partition registered elsewhere receives its rows where it lives. */
     CHECK(ddl_ok("ALTER TABLE events ADD PARTITION (day = 'x') LOCATION 's3://lake/moved/x/'"));
     CHECK(write_ok("INSERT INTO events VALUES (10, 'x'), (11, 'x')"));
-    CHECK_INT(entries("lake/moved/x"), 1);
-    CHECK(!exists("lake/events/day=x"));
+    CHECK_INT(s3_entries("lake/moved/x"), 1);
+    CHECK(!s3_exists("lake/events/day=x"));
     CHECK_QUERY("SELECT sum(id) FROM events WHERE day = 'x'", "21\n");
     CHECK_WRITE_ERROR("INSERT INTO events VALUES ('eleven', 'x')", "INVALID_CAST_ARGUMENT: ");
-    CHECK_INT(entries("lake"), 3);   /* src, events and moved: nothing staged is left */
+    CHECK_INT(s3_entries("lake"), 3);   /* src, events and moved: nothing staged is left */
     all_close();
 }
 
@@ -379,12 +355,12 @@ static void test_unload(void)
     CHECK(write_ok("UNLOAD (SELECT name, grp FROM src) TO 's3://results/byg' "
                    "WITH (format = 'TEXTFILE', field_delimiter = ',', partitioned_by = "
                    "ARRAY['grp'])"));
-    CHECK(exists("results/byg/grp=a/q3_0.gz") && exists("results/byg/grp=c/q3_2.gz"));
+    CHECK(s3_exists("results/byg/grp=a/q3_0.gz") && s3_exists("results/byg/grp=c/q3_2.gz"));
     CHECK_WRITE_ERROR("UNLOAD (SELECT 1 AS x) TO 's3://nobucket/u/' WITH (format = 'PARQUET')",
                       "NoSuchBucket: ");
     CHECK_WRITE_ERROR("UNLOAD (SELECT * FROM read_text('/etc/passwd')) TO 's3://results/t/' "
                       "WITH (format = 'PARQUET')", "NOT_SUPPORTED: ");
-    CHECK(!exists("results/t"));
+    CHECK(!s3_exists("results/t"));
     all_close();
 }
 

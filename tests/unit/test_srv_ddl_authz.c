@@ -16,7 +16,6 @@
 #include "iam_identity.h"
 #include "store_iam.h"
 
-#include <dirent.h>
 
 #define BOB_ARN "arn:aws:iam::123456789012:user/bob"
 #define GLUE_ARN "arn:aws:glue:us-east-1:123456789012:"
@@ -115,29 +114,6 @@ static void check_denied(const char *sql, const char *reason, int line)
     }
 }
 #define CHECK_DENIED(sql, reason) check_denied(sql, reason, __LINE__)
-
-static int exists(const char *rel)
-{
-    char path[1024];
-    struct stat s;
-    snprintf(path, sizeof path, "%s/%s", s3_root, rel);
-    return stat(path, &s) == 0;
-}
-
-/* Entries of a folder of the objects tree, hidden ones (staging) included. */
-static int entries(const char *rel)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", s3_root, rel);
-    DIR *d = opendir(path);
-    int n = 0;
-    struct dirent *e;
-    while (d && (e = readdir(d)))
-        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-    if (d)
-        closedir(d);
-    return n;
-}
 
 static int table_exists(const char *db, const char *name)
 {
@@ -354,8 +330,8 @@ static void test_ctas(void)
     CHECK_DENIED("CREATE TABLE db.c WITH (external_location = 's3://data/out/') AS "
                  "SELECT * FROM db.t", reason);
     CHECK(!table_exists("db", "c"));
-    CHECK(!exists("data/out"));
-    CHECK_INT(entries("data"), 2);   /* t, p: no staging left */
+    CHECK(!s3_exists("data/out"));
+    CHECK_INT(s3_entries("data"), 2);   /* t, p: no staging left */
     /* The default location, under the query's output folder. */
     test_checks++;
     if (run_as(&bob, "CREATE TABLE db.c AS SELECT * FROM db.t", 0) != -1 || !err.denied ||
@@ -372,7 +348,7 @@ static void test_ctas(void)
                  GLUE_REASON "User: " BOB_ARN " is not authorized to perform: "
                  "glue:BatchCreatePartition on resource: " GLUE_ARN "catalog with an explicit "
                  "deny in an identity-based policy");
-    CHECK(!exists("data/out"));
+    CHECK(!s3_exists("data/out"));
     /* Its query reads with the caller's permissions. */
     set_policy(GLUE_ALL "," WRITE_ALL);
     snprintf(reason, sizeof reason, "Permission denied on S3 path: s3://data/t/. %s",
@@ -380,13 +356,13 @@ static void test_ctas(void)
     CHECK_DENIED("CREATE TABLE db.c WITH (external_location = 's3://data/out/') AS "
                  "SELECT * FROM db.t", reason);
     CHECK(!table_exists("db", "c"));
-    CHECK(!exists("data/out"));
-    CHECK_INT(entries("data"), 2);
+    CHECK(!s3_exists("data/out"));
+    CHECK_INT(s3_entries("data"), 2);
     set_policy(GLUE_ALL "," READ_DATA "," WRITE_ALL);
     CHECK(bob_ok("CREATE TABLE db.c WITH (external_location = 's3://data/out/') AS "
                  "SELECT * FROM db.t"));
     CHECK(table_exists("db", "c"));
-    CHECK_INT(entries("data/out"), 1);
+    CHECK_INT(s3_entries("data/out"), 1);
     all_close();
 }
 
@@ -398,8 +374,8 @@ static void test_insert(void)
     snprintf(reason, sizeof reason, "Permission denied on S3 path: s3://data/t/. %s",
              implicit("s3:PutObject", "arn:aws:s3:::data/t/*", 1));
     CHECK_DENIED("INSERT INTO db.t SELECT 3, 'three'", reason);
-    CHECK_INT(entries("data/t"), 1);
-    CHECK_INT(entries("data"), 2);
+    CHECK_INT(s3_entries("data/t"), 1);
+    CHECK_INT(s3_entries("data"), 2);
     /* A partitioned table: glue:BatchCreatePartition. */
     set_policy("{'Effect':'Allow','Action':['glue:GetTable','glue:GetDatabase'],"
                "'Resource':'*'}," READ_DATA "," WRITE_ALL);
@@ -407,7 +383,7 @@ static void test_insert(void)
                  GLUE_REASON "User: " BOB_ARN " is not authorized to perform: "
                  "glue:BatchCreatePartition on resource: " GLUE_ARN "catalog because no "
                  "identity-based policy allows the glue:BatchCreatePartition action");
-    CHECK(!exists("data/p/k=3"));
+    CHECK(!s3_exists("data/p/k=3"));
     /* A partition registered outside the table's location needs its own. */
     REQUIRE(ddl_ok("ALTER TABLE db.p ADD PARTITION (k='9') LOCATION 's3://elsewhere/k9/'"));
     REQUIRE(put_object("elsewhere/.keep", "") == 0);
@@ -416,9 +392,9 @@ static void test_insert(void)
     snprintf(reason, sizeof reason, "Permission denied on S3 path: s3://elsewhere/k9/. %s",
              implicit("s3:PutObject", "arn:aws:s3:::elsewhere/k9/*", 1));
     CHECK_DENIED("INSERT INTO db.p SELECT 3, '9'", reason);
-    CHECK(!exists("elsewhere/k9"));
+    CHECK(!s3_exists("elsewhere/k9"));
     CHECK(bob_ok("INSERT INTO db.t SELECT 3, 'three'"));
-    CHECK_INT(entries("data/t"), 2);
+    CHECK_INT(s3_entries("data/t"), 2);
     all_close();
 }
 
@@ -431,11 +407,11 @@ static void test_unload(void)
              implicit("s3:PutObject", "arn:aws:s3:::results/unloaded/*", 1));
     CHECK_DENIED("UNLOAD (SELECT * FROM db.t) TO 's3://results/unloaded/' "
                  "WITH (format = 'JSON')", reason);
-    CHECK_INT(entries("results"), 1);   /* .keep only */
+    CHECK_INT(s3_entries("results"), 1);   /* .keep only */
     set_policy(GLUE_ALL "," READ_DATA "," WRITE_ALL);
     CHECK(bob_ok("UNLOAD (SELECT * FROM db.t) TO 's3://results/unloaded/' "
                  "WITH (format = 'JSON')"));
-    CHECK_INT(entries("results/unloaded"), 1);
+    CHECK_INT(s3_entries("results/unloaded"), 1);
     all_close();
 }
 
@@ -460,13 +436,13 @@ static void test_cutoff_before_publishing(void)
         CHECK_STR(outcome.manifest_location, "");
     }
     CHECK(!table_exists("db", "c"));
-    CHECK(!exists("data/out"));
-    CHECK_INT(entries("data"), 2);
-    CHECK_INT(entries("data/t"), 1);
-    CHECK_INT(entries("results"), 1);
+    CHECK(!s3_exists("data/out"));
+    CHECK_INT(s3_entries("data"), 2);
+    CHECK_INT(s3_entries("data/t"), 1);
+    CHECK_INT(s3_entries("results"), 1);
     /* At the cutoff it runs. */
     CHECK_INT(run_as(&root, statements[2], 12), 0);
-    CHECK_INT(entries("results/unloaded"), 1);
+    CHECK_INT(s3_entries("results/unloaded"), 1);
     all_close();
 }
 
