@@ -55,19 +55,8 @@ int ddl_parse_create_view(ddl_parser *p, ddl_stmt *stmt)
     const ddl_token *as = ddl_peek(p);
     if (ddl_expect_word(p, "AS") != 0)
         return -1;
-    /* The query is the rest of the statement as written, less trailing
-     * blanks and semicolons. */
-    const char *source = p->tokens->source;
-    const char *query = ddl_skip_blank(source + as->offset + as->length);
-    size_t len = strlen(query);
-    while (len && (strchr(" \t\r\n\f\v;", query[len - 1])))
-        len--;
-    if (len == 0)
-        return ddl_syntax_error(p, "<query>");
-    if (!(stmt->query = strndup(query, len)))
-        return ddl_fail(p->err, 0, "out of memory");
-    ddl_position_of(source, (size_t)(query - source), &stmt->query_line, &stmt->query_column);
-    return 0;
+    /* The query is the rest of the statement as written. */
+    return ddl_take_query(p, stmt, as->offset + as->length, 0);
 }
 
 int ddl_parse_drop_view(ddl_parser *p, ddl_stmt *stmt)
