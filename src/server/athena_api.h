@@ -41,9 +41,10 @@ void athena_get_table_metadata(server *s, const srv_request *req, const json_t *
 
 /* MaxResults of a list operation: 1..limit, limit when absent. 0 or -1. */
 int athena_read_max(const json_t *in, long long limit, long long *max, srv_response *resp);
-/* Pages a JSON array by offset: a new array of at most max items; *more is
- * set when items follow. */
-json_t *athena_slice(const json_t *all, size_t offset, size_t max, int *more);
+/* Answers a list operation with the page of all from offset, at most max
+ * items, under key, and a NextToken when items follow. */
+void athena_answer_page(srv_response *resp, const char *key, const json_t *all, size_t offset,
+                        size_t max);
 
 /* Pagination tokens for list operations: an offset, opaque to clients.
  * Returns 0 and the offset, or -1 (InvalidRequestException written). */

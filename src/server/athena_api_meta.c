@@ -74,14 +74,17 @@ int athena_check_catalog(const json_t *in, int required, srv_response *resp)
     return 0;
 }
 
-json_t *athena_slice(const json_t *all, size_t offset, size_t max, int *more)
+void athena_answer_page(srv_response *resp, const char *key, const json_t *all, size_t offset,
+                        size_t max)
 {
     json_t *page = json_array();
     size_t n = json_array_size(all);
     for (size_t i = offset; i < n && i < offset + max; i++)
         json_array_append(page, json_array_get(all, i));
-    *more = offset + max < n;
-    return page;
+    json_t *out = json_pack("{s:o}", key, page);
+    athena_set_offset_token(out, offset + max, offset + max < n);
+    json_api_ok(resp, out);
+    json_decref(out);
 }
 
 int athena_read_max(const json_t *in, long long limit, long long *max, srv_response *resp)
@@ -144,11 +147,7 @@ void athena_list_databases(server *s, const srv_request *req, const json_t *in, 
     json_t *db;
     json_array_foreach(all, i, db)
         json_array_append_new(list, athena_database(db));
-    int more;
-    json_t *out = json_pack("{s:o}", "DatabaseList", athena_slice(list, offset, (size_t)max, &more));
-    athena_set_offset_token(out, offset + (size_t)max, more);
-    json_api_ok(resp, out);
-    json_decref(out);
+    athena_answer_page(resp, "DatabaseList", list, offset, (size_t)max);
     json_decref(list);
     json_decref(all);
 }
@@ -244,11 +243,7 @@ void athena_list_table_metadata(server *s, const srv_request *req, const json_t 
             continue;
         json_array_append_new(list, table_metadata(t));
     }
-    int more;
-    json_t *out = json_pack("{s:o}", "TableMetadataList", athena_slice(list, offset, (size_t)max, &more));
-    athena_set_offset_token(out, offset + (size_t)max, more);
-    json_api_ok(resp, out);
-    json_decref(out);
+    athena_answer_page(resp, "TableMetadataList", list, offset, (size_t)max);
     json_decref(list);
     json_decref(all);
     json_decref(db);

@@ -454,12 +454,7 @@ void athena_list_work_groups(server *s, const srv_request *req, const json_t *in
     json_t *wg;
     json_array_foreach(all, i, wg)
         json_array_append_new(summaries, workgroup_summary(wg));
-    int more;
-    json_t *out = json_pack("{s:o}", "WorkGroups",
-                            athena_slice(summaries, offset, (size_t)max, &more));
-    athena_set_offset_token(out, offset + (size_t)max, more);
-    json_api_ok(resp, out);
-    json_decref(out);
+    athena_answer_page(resp, "WorkGroups", summaries, offset, (size_t)max);
     json_decref(summaries);
     json_decref(all);
 }
