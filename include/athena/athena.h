@@ -367,6 +367,10 @@ typedef struct athena_results_options {
     size_t s3_chunk_bytes; /* bytes per ranged GET, at least 64 KiB (default 8 MiB) */
     size_t s3_buffer_bytes; /* most bytes of the file held in memory at once, at
                                least 1 MiB (default 12 MiB) */
+    /* Nonzero: when the cursor reads the result file from S3, it hands out
+     * the file's bytes unparsed (athena_results_read_raw) instead of rows;
+     * see there. A cursor on GetQueryResults is unaffected. */
+    int raw_csv;
 } athena_results_options;
 
 /* Opens a cursor over a finished query's results. Memory stays bounded: one
@@ -377,8 +381,30 @@ ATHENA_API athena_status athena_results_open(athena_client *client, const char *
                                              athena_results **out);
 ATHENA_API void athena_results_close(athena_results *results);
 
-/* Advances to the next row: ATHENA_OK (a row is current), ATHENA_DONE, or an error. */
+/* Advances to the next row: ATHENA_OK (a row is current), ATHENA_DONE, or an
+ * error. ATHENA_E_ARG on a raw cursor (raw_csv on the S3 path). */
 ATHENA_API athena_status athena_results_next(athena_results *results);
+
+/*
+ * Raw mode: for a cursor opened with options->raw_csv that reads the result
+ * file from S3, the next bytes of that file, in order and unparsed, with
+ * no row parsing at all: ATHENA_OK with *len > 0, then ATHENA_DONE with
+ * *len 0 at the end, or an error (details in athena_results_error()). The
+ * bytes are Athena's CSV (see the options above): a header record whose
+ * fields equal the column names (checked before the cursor is handed out),
+ * then one record per row, every non-NULL value quoted with '"' doubled,
+ * NULL an empty unquoted field, values possibly spanning lines. *data stays
+ * valid until the next call. Such a cursor is read with this function
+ * only: athena_results_next() refuses it.
+ *
+ * On any other cursor (GetQueryResults: the fallback, a small result, a
+ * non-SELECT, use_s3 = ATHENA_RESULTS_S3_NEVER; or raw_csv not asked for) it
+ * returns ATHENA_E_TYPE and the caller reads rows with athena_results_next()
+ * as usual. So: open with raw_csv and call this; on ATHENA_E_TYPE, read
+ * rows instead.
+ */
+ATHENA_API athena_status athena_results_read_raw(athena_results *results, const char **data,
+                                                 size_t *len);
 
 ATHENA_API size_t athena_results_column_count(const athena_results *results);
 /* NULL if i is out of range. */

@@ -4,6 +4,8 @@
  */
 #include "cli.h"
 
+#include "csv.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,11 +91,95 @@ static int on_poll(const athena_query_execution *qe, void *user_data)
     return cli_interrupted != 0;
 }
 
+#define RAW_WRITE_BYTES ((size_t)64 << 10)
+
+/* Writes the whole records out holds (keeping the open one's bytes, so
+ * that output cut short by an error ends with a whole row). */
+static int write_records(buf *out, size_t open_bytes)
+{
+    size_t whole = out->len - open_bytes;
+    if (whole && fwrite(out->data, 1, whole, stdout) != whole)
+        return -1;
+    if (open_bytes)
+        memmove(out->data, out->data + whole, open_bytes);
+    out->len = open_bytes;
+    return 0;
+}
+
+/* The exit code for the end of a raw pump: a read error, bad CSV, or OK. */
+static int raw_outcome(athena_results *r, athena_status st, const csv_transcoder *t, int tc)
+{
+    if (st != ATHENA_OK && st != ATHENA_DONE)
+        return cli_report(athena_results_error(r));
+    if (tc >= 0)
+        return EXIT_OK;
+    athena_error e;
+    memset(&e, 0, sizeof e);
+    e.status = ATHENA_E_PROTOCOL;
+    snprintf(e.message, sizeof e.message, "the result file is not valid CSV: %s",
+             csv_transcoder_error(t));
+    return cli_report(&e);
+}
+
+/* --output csv from the result file's bytes (a raw cursor): transcoded
+ * straight to the CLI's CSV, the same text the row path prints (the file's
+ * header record is the column names), in far less time. st, data and len
+ * are the first athena_results_read_raw answer. */
+static int write_raw_csv(cli_session *s, athena_results *r, athena_status st, const char *data,
+                         size_t len)
+{
+    long long max_rows = s->opts->max_rows;
+    /* The header is record 0, so --max-rows N is N + 1 records. */
+    csv_transcoder *t = csv_transcoder_new(athena_results_column_count(r),
+                                           max_rows < 0 ? 0 : (uint64_t)max_rows + 1);
+    if (!t) {
+        cli_errorf("out of memory");
+        return EXIT_SERVICE;
+    }
+    buf out = BUF_INIT;
+    int rc = EXIT_OK, tc = 0, write_failed = 0;
+    while (st == ATHENA_OK && tc == 0 && !write_failed) {
+        if (cli_interrupted) {
+            rc = EXIT_INTERRUPTED;
+            break;
+        }
+        tc = csv_transcoder_feed(t, data, len, &out);
+        if (out.len >= RAW_WRITE_BYTES)
+            write_failed = write_records(&out, csv_transcoder_open_bytes(t)) != 0;
+        if (tc == 0)
+            st = athena_results_read_raw(r, &data, &len);
+    }
+    if (!write_failed) { /* rows before an interruption or an error still go out */
+        if (rc == EXIT_OK && st == ATHENA_DONE && tc == 0)
+            tc = csv_transcoder_finish(t, &out);
+        if (rc == EXIT_OK)
+            rc = raw_outcome(r, st, t, tc);
+        write_failed = write_records(&out, csv_transcoder_open_bytes(t)) != 0 ||
+                       fflush(stdout) != 0 || ferror(stdout);
+    }
+    csv_transcoder_free(t);
+    buf_free(&out);
+    if (write_failed && cli_interrupted)
+        return EXIT_INTERRUPTED;
+    if (write_failed && errno != EPIPE) {
+        cli_errorf("cannot write the results: %s", strerror(errno));
+        return EXIT_SERVICE;
+    }
+    return rc;
+}
+
 int cli_write_results(cli_session *s, athena_results *r)
 {
     size_t n = athena_results_column_count(r);
     if (n == 0)
         return EXIT_OK; /* DDL such as CREATE TABLE: nothing to print */
+    if (s->format == OUTPUT_CSV) {
+        const char *data = NULL;
+        size_t len = 0;
+        athena_status st = athena_results_read_raw(r, &data, &len);
+        if (st != ATHENA_E_TYPE) /* else: a cursor over rows */
+            return write_raw_csv(s, r, st, data, len);
+    }
     output_options oo = {0, s->format == OUTPUT_TABLE && isatty(STDOUT_FILENO)};
     output_writer *w = output_open(stdout, s->format, &oo);
     const char **values = calloc(n ? n : 1, sizeof *values);
@@ -173,6 +259,7 @@ static int print_results(cli_session *s, const char *id, const athena_query_exec
     athena_results_options ro = {0};
     ro.execution = qe;
     ro.use_s3 = results_mode(s->opts);
+    ro.raw_csv = s->format == OUTPUT_CSV; /* cli_write_results reads it raw */
     athena_results *r = NULL;
     if (athena_results_open(s->client, id, &ro, &r) != ATHENA_OK)
         return cli_report(athena_client_error(s->client));

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "csv.h"
 #include "jsonw.h"
 #include "values.h"
 
@@ -99,46 +100,15 @@ static const char *value_at(const char *const *values, const size_t *lengths, si
     return values[i];
 }
 
-static int is_space_or_tab(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
 /* ------------------------------------------------------------------------ */
 /* csv and tsv                                                               */
 /* ------------------------------------------------------------------------ */
 
-/* The bytes that make a CSV field need quotes anywhere in it. */
-static const unsigned char csv_special[256] = {[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
-
-static int csv_needs_quotes(const char *s, size_t len)
-{
-    if (len == 0 || is_space_or_tab(s[0]) || is_space_or_tab(s[len - 1]))
-        return 1;
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < len; i++)
-        if (csv_special[p[i]])
-            return 1;
-    return 0;
-}
-
+/* RFC 4180, quoting only where needed: the core's rule, shared with the
+ * transcoder that prints result files without splitting them into rows. */
 static int csv_field(buf *b, const char *s, size_t len)
 {
-    if (!s) /* SQL NULL: nothing at all, unlike "" for the empty string */
-        return 0;
-    if (!csv_needs_quotes(s, len))
-        return buf_append(b, s, len);
-    if (buf_putc(b, '"') != 0)
-        return -1;
-    size_t run = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '"') {
-            if (buf_append(b, s + run, i + 1 - run) != 0)
-                return -1;
-            run = i; /* the quote goes out again: doubled */
-        }
-    }
-    return buf_append(b, s + run, len - run) == 0 && buf_putc(b, '"') == 0 ? 0 : -1;
+    return csv_write_rfc4180_field(b, s, len);
 }
 
 static const char *tsv_escape(char c)

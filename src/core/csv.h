@@ -60,4 +60,43 @@ uint64_t csv_reader_offset(const csv_reader *r);
 /* The last error message, "" if none. */
 const char *csv_reader_error(const csv_reader *r);
 
+/* ---- The CLI's dialect and the transcoder (csv_transcode.c) ---- */
+
+/* RFC 4180 as `athena --output csv` prints it: '\n' line ends, a field
+ * quoted only when it must be (the empty string; a ',', '"', CR or LF
+ * inside; a space or tab at either end), '"' doubled inside quotes; SQL NULL
+ * (value NULL) is an empty unquoted field. */
+int csv_needs_quotes(const char *s, size_t len);
+int csv_write_rfc4180_field(buf *out, const char *value, size_t len);
+
+/* Rewrites Athena's dialect (above) into the CLI's, record by record, as
+ * bytes arrive in chunks of any size: the same output as reading every
+ * record with csv_reader and writing its fields with
+ * csv_write_rfc4180_field, ',' between them and '\n' after, but with no
+ * per-record work beyond the bytes themselves. It accepts and rejects what
+ * csv_reader does, with the same messages, and limits a record the same
+ * way (CSV_DEFAULT_MAX_RECORD, on its output). */
+typedef struct csv_transcoder csv_transcoder;
+
+/* expect_fields: every record must have this many fields (0: any).
+ * max_records: stop after this many records (0: no limit); the first record
+ * (a header) counts. */
+csv_transcoder *csv_transcoder_new(size_t expect_fields, uint64_t max_records);
+void csv_transcoder_free(csv_transcoder *t);
+/* Appends the output for data to out. Returns 0, 1 once max_records
+ * records are out (the rest of the input is ignored), or -1 on malformed
+ * input or when out of memory (see csv_transcoder_error). The last
+ * csv_transcoder_open_bytes(t) bytes of out belong to a record not yet
+ * complete: a caller that writes out in pieces keeps them in out until the
+ * record ends, so that after an error what was written is whole records. */
+int csv_transcoder_feed(csv_transcoder *t, const char *data, size_t len, buf *out);
+/* Ends the input: completes a final record without a trailing newline.
+ * Returns 0, 1 (max_records reached), or -1 (e.g. input ended inside
+ * quotes). */
+int csv_transcoder_finish(csv_transcoder *t, buf *out);
+uint64_t csv_transcoder_records(const csv_transcoder *t);
+size_t csv_transcoder_open_bytes(const csv_transcoder *t);
+/* The last error message, "" if none. */
+const char *csv_transcoder_error(const csv_transcoder *t);
+
 #endif

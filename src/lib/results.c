@@ -31,6 +31,13 @@ static athena_nullable parse_nullable(const char *s)
     return ATHENA_NULLABLE_UNKNOWN;
 }
 
+const char *results_column_name(const json_t *column)
+{
+    const char *name = json_string_value(json_object_get(column, "Name"));
+    const char *label = json_string_value(json_object_get(column, "Label"));
+    return name ? name : label ? label : "";
+}
+
 static int copy_columns(athena_results *r, const json_t *info)
 {
     size_t n = json_array_size(info);
@@ -42,10 +49,8 @@ static int copy_columns(athena_results *r, const json_t *info)
         return -1;
     for (size_t i = 0; i < n; i++) {
         const json_t *c = json_array_get(info, i);
-        const char *name = json_string_value(json_object_get(c, "Name"));
-        const char *label = json_string_value(json_object_get(c, "Label"));
         const char *type = json_string_value(json_object_get(c, "Type"));
-        r->column_strings[2 * i] = strdup(name ? name : label ? label : "");
+        r->column_strings[2 * i] = strdup(results_column_name(c));
         r->column_strings[2 * i + 1] = strdup(type ? type : "");
         if (!r->column_strings[2 * i] || !r->column_strings[2 * i + 1])
             return -1;
@@ -130,6 +135,10 @@ static athena_status next_from_rows(athena_results *r)
 athena_status athena_results_next(athena_results *r)
 {
     r->has_row = 0;
+    if (r->read_raw)
+        return error_set(&r->error, ATHENA_E_ARG,
+                         "the cursor was opened with raw_csv: read it with "
+                         "athena_results_read_raw()");
     if (r->next_row)
         return next_from_rows(r);
     while (!r->fetched_any || r->next_index >= json_array_size(r->rows)) {
@@ -180,9 +189,11 @@ athena_status results_open_source(results_fetch_fn fetch, void *user_data,
     return ATHENA_OK;
 }
 
-athena_status results_open_rows(results_row_fn next_row, void *user_data,
-                                void (*free_user_data)(void *), const json_t *column_info,
-                                athena_results **out, athena_error *err)
+/* A cursor over a row or raw source (one of next_row, read_raw). */
+static athena_status open_source_cursor(results_row_fn next_row, results_raw_fn read_raw,
+                                        void *user_data, void (*free_user_data)(void *),
+                                        const json_t *column_info, athena_results **out,
+                                        athena_error *err)
 {
     *out = NULL;
     athena_results *r = calloc(1, sizeof *r);
@@ -192,6 +203,7 @@ athena_status results_open_rows(results_row_fn next_row, void *user_data,
         return error_set(err, ATHENA_E_NOMEM, "out of memory");
     }
     r->next_row = next_row;
+    r->read_raw = read_raw;
     r->fetch_user_data = user_data;
     r->free_fetch_user_data = free_user_data;
     r->fetched_any = 1;
@@ -201,6 +213,33 @@ athena_status results_open_rows(results_row_fn next_row, void *user_data,
     }
     *out = r;
     return ATHENA_OK;
+}
+
+athena_status results_open_rows(results_row_fn next_row, void *user_data,
+                                void (*free_user_data)(void *), const json_t *column_info,
+                                athena_results **out, athena_error *err)
+{
+    return open_source_cursor(next_row, NULL, user_data, free_user_data, column_info, out, err);
+}
+
+athena_status results_open_raw(results_raw_fn read_raw, void *user_data,
+                               void (*free_user_data)(void *), const json_t *column_info,
+                               athena_results **out, athena_error *err)
+{
+    return open_source_cursor(NULL, read_raw, user_data, free_user_data, column_info, out, err);
+}
+
+athena_status athena_results_read_raw(athena_results *r, const char **data, size_t *len)
+{
+    if (!r || !data || !len)
+        return ATHENA_E_ARG;
+    *data = "";
+    *len = 0;
+    if (!r->read_raw)
+        return error_set(&r->error, ATHENA_E_TYPE,
+                         "the cursor reads rows (GetQueryResults, or raw_csv was not asked "
+                         "for): read it with athena_results_next()");
+    return r->read_raw(r->fetch_user_data, data, len, &r->error);
 }
 
 /* The GetQueryResults page source. first_page, when set, is the answer to

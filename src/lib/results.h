@@ -39,4 +39,21 @@ athena_status results_open_rows(results_row_fn next_row, void *user_data,
                                 void (*free_user_data)(void *), const json_t *column_info,
                                 athena_results **out, athena_error *err);
 
+/* A ColumnInfo entry's column name (Name, else Label, else ""), as the
+ * cursor reports it. */
+const char *results_column_name(const json_t *column);
+
+/* Fetches the next bytes of a raw source (athena_results_read_raw):
+ * ATHENA_OK with *len > 0, ATHENA_DONE with *len 0 at the end, or an
+ * error described in err. */
+typedef athena_status (*results_raw_fn)(void *user_data, const char **data, size_t *len,
+                                        athena_error *err);
+
+/* Opens a raw cursor: bytes from read_raw, column metadata from
+ * column_info (copied); athena_results_next() refuses it. Owns user_data as
+ * results_open_rows does. */
+athena_status results_open_raw(results_raw_fn read_raw, void *user_data,
+                               void (*free_user_data)(void *), const json_t *column_info,
+                               athena_results **out, athena_error *err);
+
 #endif

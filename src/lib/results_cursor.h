@@ -10,7 +10,8 @@
 
 struct athena_results {
     results_fetch_fn fetch;     /* a page source, or */
-    results_row_fn next_row;    /* a row source; either uses fetch_user_data */
+    results_row_fn next_row;    /* a row source, or */
+    results_raw_fn read_raw;    /* a raw source; each uses fetch_user_data */
     void *fetch_user_data;
     void (*free_fetch_user_data)(void *);
     int page_size;

@@ -27,6 +27,7 @@ typedef struct s3_settings {
     size_t parallelism;
     size_t chunk_bytes;
     size_t buffer_bytes;
+    int raw_csv;
 } s3_settings;
 
 static athena_status read_settings(athena_client *c, const athena_results_options *o,
@@ -37,6 +38,7 @@ static athena_status read_settings(athena_client *c, const athena_results_option
     int parallelism = o ? o->s3_parallelism : 0;
     s->chunk_bytes = o && o->s3_chunk_bytes ? o->s3_chunk_bytes : RESULTS_S3_DEFAULT_CHUNK;
     s->buffer_bytes = o && o->s3_buffer_bytes ? o->s3_buffer_bytes : RESULTS_S3_DEFAULT_BUFFER;
+    s->raw_csv = o ? o->raw_csv != 0 : 0;
     if (s->mode != ATHENA_RESULTS_S3_AUTO && s->mode != ATHENA_RESULTS_S3_NEVER &&
         s->mode != ATHENA_RESULTS_S3_ONLY)
         return error_set(&c->error, ATHENA_E_ARG,
@@ -132,16 +134,30 @@ static void cancel_pipe(void *user_data)
     s3_pipe_cancel(user_data);
 }
 
+/* Starts the fetch threads, saying so in the debug log. */
+static s3_pipe *start_pipe(athena_client *c, const s3_settings *s, const char *bucket,
+                           const char *key, const s3_object_info *info, athena_error *err)
+{
+    s3_pipe_params pp = {c->config,          bucket,         key,
+                         info->etag,         info->size,     s->parallelism,
+                         s->chunk_bytes,     s->buffer_bytes, 0};
+    s3_pipe *pipe = s3_pipe_start(&pp, err);
+    if (pipe)
+        config_log(c->config, ATHENA_LOG_DEBUG,
+                   "results: reading s3://%s/%s (%llu bytes%s) with up to %zu ranged GETs of "
+                   "%zu bytes, at most %zu bytes buffered",
+                   bucket, key, (unsigned long long)info->size, s->raw_csv ? ", raw" : "",
+                   s->parallelism, s->chunk_bytes, s->buffer_bytes);
+    return pipe;
+}
+
 /* Starts the fetch and reads the header record: a row reader ready for the
  * first row (reading from *pipe), or NULL with err filled. */
 static s3_rows *start_rows(athena_client *c, const s3_settings *s, const char *bucket,
                            const char *key, const s3_object_info *info, size_t ncols,
                            s3_pipe **pipe_out, athena_error *err)
 {
-    s3_pipe_params pp = {c->config,          bucket,         key,
-                         info->etag,         info->size,     s->parallelism,
-                         s->chunk_bytes,     s->buffer_bytes, 0};
-    s3_pipe *pipe = s3_pipe_start(&pp, err);
+    s3_pipe *pipe = start_pipe(c, s, bucket, key, info, err);
     if (!pipe)
         return NULL;
     s3_rows *rows = s3_rows_new(ncols, read_pipe, pipe, free_pipe);
@@ -153,13 +169,30 @@ static s3_rows *start_rows(athena_client *c, const s3_settings *s, const char *b
         s3_rows_free(rows);
         return NULL;
     }
-    config_log(c->config, ATHENA_LOG_DEBUG,
-               "results: reading s3://%s/%s (%llu bytes) with up to %zu ranged GETs of %zu "
-               "bytes, at most %zu bytes buffered",
-               bucket, key, (unsigned long long)info->size, s->parallelism, s->chunk_bytes,
-               s->buffer_bytes);
     *pipe_out = pipe;
     return rows;
+}
+
+/* Raw mode: the fetch and the checked header, then a cursor handing out
+ * the file's bytes. */
+static athena_status open_raw(athena_client *c, const s3_settings *s, const char *bucket,
+                              const char *key, const s3_object_info *info,
+                              const json_t *info_json, athena_results **out)
+{
+    size_t ncols = json_array_size(info_json);
+    const char **names = calloc(ncols, sizeof *names);
+    if (!names)
+        return error_set(&c->error, ATHENA_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < ncols; i++)
+        names[i] = results_column_name(json_array_get(info_json, i));
+    athena_error err;
+    error_clear(&err);
+    s3_pipe *pipe = start_pipe(c, s, bucket, key, info, &err);
+    s3_raw *raw = pipe ? s3_raw_start(read_pipe, pipe, free_pipe, names, ncols, &err) : NULL;
+    free(names);
+    if (!raw)
+        return fall_back(c, s, "reading the result file failed", &err);
+    return results_open_raw(s3_raw_read, raw, s3_raw_free, info_json, out, &c->error);
 }
 
 /* With the metadata page in hand: HeadObject, then the rows. */
@@ -177,6 +210,8 @@ static athena_status open_file(athena_client *c, const s3_settings *s, const cha
     s3_object_info info;
     if (s3_head_object(c->transport, bucket, key, &info, &err) != ATHENA_OK)
         return fall_back(c, s, "HeadObject on the result file failed", &err);
+    if (s->raw_csv)
+        return open_raw(c, s, bucket, key, &info, info_json, out);
     s3_pipe *pipe = NULL;
     s3_rows *rows = start_rows(c, s, bucket, key, &info, ncols, &pipe, &err);
     if (!rows)

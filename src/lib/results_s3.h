@@ -11,7 +11,10 @@
  *     transport, fill a bounded pool of buffers; the reader takes the bytes
  *     strictly in file order;
  *   - the row reader (s3_rows_*): CSV bytes in, typed-cursor rows out,
- *     checking every record's field count against the columns.
+ *     checking every record's field count against the columns;
+ *   - raw mode (s3_raw_*, athena_results_read_raw): the bytes themselves,
+ *     after a check of the header record, for callers that re-encode the
+ *     CSV without needing rows.
  */
 #ifndef ATHENA_LIB_RESULTS_S3_H
 #define ATHENA_LIB_RESULTS_S3_H
@@ -111,6 +114,21 @@ athena_status s3_rows_fill(s3_rows *r, s3_batch *b, athena_error *err);
 athena_status s3_rows_next(void *user_data, const char *const **values, const size_t **lengths,
                            athena_error *err);
 void s3_rows_free(void *user_data);
+
+/* ---- raw mode (athena_results_read_raw) ---- */
+
+typedef struct s3_raw s3_raw;
+
+/* Reads and checks the header record from read (s3_pipe_read, or recorded
+ * bytes in tests; its fields must be the ncols names), keeping its bytes to
+ * hand out first. Owns user_data as s3_rows_new does, also on failure.
+ * NULL with err filled on failure. */
+s3_raw *s3_raw_start(s3_bytes_fn read, void *user_data, void (*free_user_data)(void *),
+                     const char *const *names, size_t ncols, athena_error *err);
+/* A results_raw_fn: the file's bytes in order, header included. */
+athena_status s3_raw_read(void *user_data, const char **data, size_t *len, athena_error *err);
+/* Stops the fetch threads and frees everything. */
+void s3_raw_free(void *user_data);
 
 /* ---- the parser thread ---- */
 

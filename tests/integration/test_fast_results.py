@@ -17,7 +17,10 @@
 # OutputLocation) and its --debug reason; --results-via s3 refusing instead;
 # a dropped range resumed from the last byte received, with no byte twice;
 # a failure after rows were printed being an error, with what was printed a
-# prefix of the result (never a duplicate or a gap).
+# prefix of the result (never a duplicate or a gap). --output csv reads the
+# file raw (transcoded, not parsed into rows): byte for byte the same text as
+# GetQueryResults' rows give, whatever the file's line ends, with
+# --max-rows, its fallbacks, and a failure mid-way ending on a whole row.
 
 import json
 import os
@@ -68,14 +71,27 @@ def row_values(i, width=0):
     return [ident, name, note, score, flag, day]
 
 
-def athena_csv(rows):
+def athena_csv(rows, eol="\n"):
     """The result file Athena writes: a header record, then every non-NULL
     value quoted ("" doubled inside), NULL an empty unquoted field."""
     def field(v):
         return "" if v is None else '"' + v.replace('"', '""') + '"'
     lines = [",".join(field(n) for n in NAMES)]
     lines += [",".join(field(v) for v in row) for row in rows]
-    return ("\n".join(lines) + "\n").encode()
+    return (eol.join(lines) + eol).encode()
+
+
+def cli_csv(rows):
+    """What `--output csv` prints: the header, then RFC 4180 fields quoted
+    only when needed, NULL empty and unquoted, as a list of lines."""
+    def field(v):
+        if v is None:
+            return ""
+        if (v == "" or v[0] in " \t" or v[-1] in " \t"
+                or any(c in v for c in ',"\r\n')):
+            return '"' + v.replace('"', '""') + '"'
+        return v
+    return [",".join(field(v) for v in row) + "\n" for row in [NAMES] + rows]
 
 
 def expected_jsonl(rows):
@@ -350,6 +366,84 @@ class FastResultsTest(unittest.TestCase):
             self.assert_jsonl(out)
             self.assertIn("S3.GetObject", err)
 
+    # ---- --output csv: the file's bytes transcoded, no rows ----
+
+    def test_raw_csv_is_byte_identical_to_getqueryresults(self):
+        athena = self.athena_endpoint()
+        want = "".join(cli_csv(self.rows))
+        rc, via_api, err = self.results(athena, "http://127.0.0.1:9", "--results-via",
+                                        "getqueryresults", fmt="csv")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(via_api, want)
+        plain = athena_csv(self.rows)
+        # Athena's own file, one with CRLF record ends, one without the final newline.
+        for data in (plain, athena_csv(self.rows, eol="\r\n"), plain[:-1]):
+            s3 = self.scripted_s3(data)
+            rc, via_s3, err = self.results(athena, s3.url, "--results-via", "s3", "--debug",
+                                           fmt="csv")
+            self.assertEqual(rc, 0, err)
+            self.assertIn(", raw)", err)
+            self.assertEqual(via_s3, via_api)
+
+    def test_raw_csv_max_rows(self):
+        athena = self.athena_endpoint()
+        s3 = self.scripted_s3()
+        for n in ("0", "1", "1500"):
+            rc, via_s3, err = self.results(athena, s3.url, "--results-via", "s3", "--debug",
+                                           "--max-rows", n, fmt="csv")
+            self.assertEqual(rc, 0, err)
+            self.assertIn(", raw)", err)
+            self.assertEqual(via_s3, "".join(cli_csv(self.rows[:int(n)])), n)
+            rc, via_api, err = self.results(athena, s3.url, "--results-via", "getqueryresults",
+                                            "--max-rows", n, fmt="csv")
+            self.assertEqual(via_s3, via_api, n)
+
+    def test_raw_csv_falls_back_to_rows(self):
+        want = "".join(cli_csv(self.rows))
+        athena = self.athena_endpoint()
+        s3 = self.scripted_s3()
+        s3.deny = {"GET"}
+        rc, out, err = self.results(athena, s3.url, "--debug", fmt="csv")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("results: using GetQueryResults: reading the result file failed", err)
+        self.assertEqual(out, want)
+        # A header that is not the column names: the raw bytes would print
+        # another header than the rows do, so the file is not used.
+        renamed = athena_csv(self.rows).replace(b'"id"', b'"ID"', 1)
+        s3 = self.scripted_s3(renamed)
+        rc, out, err = self.results(athena, s3.url, "--debug", fmt="csv")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("does not match the column names", err)
+        self.assertEqual(out, want)
+        rc, out, err = self.results(athena, s3.url, "--results-via", "s3", fmt="csv")
+        self.assertEqual(rc, 5, err)
+        self.assertEqual(out, "")
+        self.assertIn("cannot read the results from S3", err)
+
+    def test_raw_csv_bad_record_and_failure_mid_way_end_on_a_whole_row(self):
+        athena = self.athena_endpoint()
+        bad = athena_csv(self.rows[:10]) + b'"1","x"\n' + athena_csv(self.rows[10:20])
+        s3 = self.scripted_s3(bad)
+        rc, out, err = self.results(athena, s3.url, "--results-via", "s3", fmt="csv")
+        self.assertEqual(rc, 5, err)
+        self.assertEqual(out, "".join(cli_csv(self.rows[:10])))
+        self.assertIn("has 2 fields, expected 6", err)
+        rows = self.big_rows()
+        s3 = self.scripted_s3(athena_csv(rows))
+        s3.fail_from = 8 * 1024 * 1024  # the second chunk never comes
+        athena = self.athena_endpoint(rows=rows)
+        rc, out, err = self.results(athena, s3.url, fmt="csv")
+        self.assertEqual(rc, 5, err)
+        self.assertIn("InternalError", err)
+        lines = cli_csv(rows)
+        printed, n = 0, 0
+        while printed < len(out) and n < len(lines):
+            printed += len(lines[n])
+            n += 1
+        self.assertGreater(n, 1000)
+        self.assertLess(n, len(lines))
+        self.assertEqual(out, "".join(lines[:n]), "whole rows, in order, no repeats")
+
     # ---- falling back quietly ----
 
     def assert_fell_back(self, athena, s3_url, reason, *extra, check_rows=True, **kw):
@@ -554,6 +648,7 @@ class LocalFastResultsTest(unittest.TestCase):
             via_s3, err = self.athena_cli("results", qid, "--output", fmt,
                                           "--results-via", "s3", "--debug")
             self.assertIn(f"results: reading {LOCAL_RESULTS}{qid}.csv", err)
+            self.assertEqual(", raw)" in err, fmt == "csv")
             via_api, _ = self.athena_cli("results", qid, "--output", fmt,
                                          "--results-via", "getqueryresults")
             self.assertEqual(via_s3, via_api, f"{fmt} differs between the two paths")
