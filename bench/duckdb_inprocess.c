@@ -9,14 +9,15 @@
  * athena-local's whole round trip is compared against. One untimed run
  * first warms the page cache, as bench/run.sh's warm-up does for athena-local.
  *
- * PACE_MS (default 0) idles that long before each timed run. Queries reach
- * athena-local one at a time with idle time between them (a client process
- * starts, polls, fetches), and DuckDB runs a query ~20-30% slower after even
- * 10 ms idle than straight after the previous one (its worker threads sleep,
- * the caches cool down); a paced baseline compares like with like, and
- * PACE_MS 0 gives the hot-loop floor.
+ * With RUNS "serve" it runs the query once per line read on stdin and
+ * answers each with "ms=X rows=N": bench/group_by.py then alternates one
+ * query through athena-local with one here, so that both meet the same
+ * machine (a shared VM's speed drifts by tens of percent within a minute)
+ * and the same idle time between queries (DuckDB runs a query 20-30% slower
+ * after even 10 ms idle than straight after the previous one). With a
+ * number of RUNS it runs them back to back: the hot-loop floor.
  *
- *   usage: duckdb_inprocess PARQUET_FILE THREADS RUNS [PACE_MS]
+ *   usage: duckdb_inprocess PARQUET_FILE THREADS RUNS|serve
  *
  * Prints one line of key=value pairs: the median, min and max in
  * milliseconds and the row count of the last run.
@@ -111,12 +112,11 @@ static int open_database(int threads, duckdb_database *db, duckdb_connection *co
 
 int main(int argc, char **argv)
 {
-    int ok_args = argc == 4 || argc == 5;
-    int threads = ok_args ? atoi(argv[2]) : 0, runs = ok_args ? atoi(argv[3]) : 0;
-    int pace_ms = argc == 5 ? atoi(argv[4]) : 0;
-    if (threads < 1 || runs < 1 || runs > MAX_RUNS || pace_ms < 0 || pace_ms > 10000) {
-        fprintf(stderr,
-                "usage: duckdb_inprocess PARQUET_FILE THREADS RUNS (1-%d) [PACE_MS (0-10000)]\n",
+    int ok_args = argc == 4;
+    int serve = ok_args && strcmp(argv[3], "serve") == 0;
+    int threads = ok_args ? atoi(argv[2]) : 0, runs = serve ? 1 : ok_args ? atoi(argv[3]) : 0;
+    if (threads < 1 || runs < 1 || runs > MAX_RUNS) {
+        fprintf(stderr, "usage: duckdb_inprocess PARQUET_FILE THREADS RUNS (1-%d)|serve\n",
                 MAX_RUNS);
         return 2;
     }
@@ -140,21 +140,28 @@ int main(int argc, char **argv)
     double times[MAX_RUNS];
     long long rows = 0;
     int rc = run_and_fetch(con, sql) < 0; /* warm-up */
+    if (serve) {
+        char line[64];
+        while (rc == 0 && fgets(line, sizeof line, stdin)) {
+            double t0 = now_ms();
+            rows = run_and_fetch(con, sql);
+            printf("ms=%.2f rows=%lld\n", now_ms() - t0, rows);
+            fflush(stdout);
+            rc = rows < 0;
+        }
+        runs = 0;
+    }
     for (int i = 0; i < runs && rc == 0; i++) {
-        struct timespec idle = {pace_ms / 1000, (long)(pace_ms % 1000) * 1000000L};
-        if (pace_ms)
-            nanosleep(&idle, NULL);
         double t0 = now_ms();
         rows = run_and_fetch(con, sql);
         times[i] = now_ms() - t0;
         rc = rows < 0;
     }
-    if (rc == 0) {
+    if (rc == 0 && runs > 0) {
         qsort(times, (size_t)runs, sizeof *times, compare_doubles);
         double med = runs % 2 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
-        printf("runs=%d threads=%d pace_ms=%d median_ms=%.2f min_ms=%.2f max_ms=%.2f "
-               "rows=%lld\n",
-               runs, threads, pace_ms, med, times[0], times[runs - 1], rows);
+        printf("runs=%d threads=%d median_ms=%.2f min_ms=%.2f max_ms=%.2f rows=%lld\n", runs,
+               threads, med, times[0], times[runs - 1], rows);
     }
     duckdb_disconnect(&con);
     duckdb_close(&db);
