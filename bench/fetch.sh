@@ -4,7 +4,7 @@
 # finished result to a CSV file five ways and reports wall time and peak RSS
 # (GNU time) of each, with ratios against the S3 path:
 #   1. athena results ID --output csv --results-via s3   (the fast path:
-#      parallel ranged GETs of the result file, parsed and re-written)
+#      parallel ranged GETs of the result file, converted to the CLI's CSV)
 #   2. athena results ID --output csv --results-via getqueryresults
 #   3. boto3's GetQueryResults paginator + csv module (bench/fetch_boto3.py)
 #   4. boto3 get_object of the result file + csv module (bench/fetch_boto3.py)
@@ -14,7 +14,8 @@
 #
 #   ./bench/fetch.sh [BUILD_DIR]      (default: build)
 #
-# Knobs (environment): BENCH_FETCH_RUNS (3: runs of 1 and 5, median kept),
+# Knobs (environment): BENCH_FETCH_RUNS (5: runs of 1 and 5, alternated so
+# both meet the same machine, median kept),
 # BENCH_FETCH_SLOW (1: also run 2 and 3, which take minutes; 0 skips them).
 # Progress goes to stderr; the markdown table to stdout and
 # bench/out/fetch.md. Every process started here is stopped on exit.
@@ -26,7 +27,7 @@ case "$build" in /*) ;; *) build="$(pwd)/$build" ;; esac
 bin="$build/bin"
 flights="$top/.deps/data/flights-3m.parquet"
 out_dir="$top/bench/out"
-runs=${BENCH_FETCH_RUNS:-3}
+runs=${BENCH_FETCH_RUNS:-5}
 slow=${BENCH_FETCH_SLOW:-1}
 
 say() { printf 'fetch: %s\n' "$*" >&2; }
@@ -95,19 +96,6 @@ measure() {
     read -r secs kb <"$work/time.txt"
 }
 
-# best_of N NAME OUTPUT COMMAND...: median wall time of N runs (RSS: max).
-best_of() {
-    local n=$1 name=$2 output=$3 all=() max_kb=0
-    shift 3
-    for _ in $(seq 1 "$n"); do
-        measure "$name" "$output" "$@" || return 1
-        all+=("$secs")
-        [ "$kb" -gt "$max_kb" ] && max_kb=$kb
-    done
-    secs=$(printf '%s\n' "${all[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    kb=$max_kb
-}
-
 # check_rows FILE: the CSV has the header and 3,000,000 rows.
 check_rows() {
     local lines
@@ -132,14 +120,27 @@ size=$(stat -c %s "$work/data/s3/fetch-results/$result_key")
 say "query $query_id: $size bytes of result CSV"
 out="$work/out.csv"
 
-say "1/5 athena via S3 ($runs runs)"
-best_of "$runs" s3 "$out" "$bin/athena" --output csv --results-via s3 results "$query_id" \
-    && check_rows "$work/s3.stdout" && record s3 "$secs" "$kb"
-
-say "5/5 curl of the object ($runs runs)"
-best_of "$runs" curl "$out" curl -sf -o "$out" --aws-sigv4 "aws:amz:$AWS_REGION:s3" \
-    --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
-    "$url/fetch-results/$result_key" && record curl "$secs" "$kb"
+# The S3 path and curl alternate run by run, so that both meet the same
+# machine (a shared VM's speed drifts within a minute).
+say "1/5 athena via S3 and 5/5 curl of the object, alternated ($runs runs each)"
+s3_cmd=("$bin/athena" --output csv --results-via s3 results "$query_id")
+curl_cmd=(curl -sf -o "$out" --aws-sigv4 "aws:amz:$AWS_REGION:s3"
+    --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD"
+    "$url/fetch-results/$result_key")
+s3_all=() curl_all=() s3_kb=0 curl_kb=0 pair_ok=1
+for _ in $(seq 1 "$runs"); do
+    measure s3 "$out" "${s3_cmd[@]}" && check_rows "$work/s3.stdout" || { pair_ok=0; break; }
+    s3_all+=("$secs")
+    [ "$kb" -gt "$s3_kb" ] && s3_kb=$kb
+    measure curl "$out" "${curl_cmd[@]}" || { pair_ok=0; break; }
+    curl_all+=("$secs")
+    [ "$kb" -gt "$curl_kb" ] && curl_kb=$kb
+done
+median_of() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+if [ "$pair_ok" = 1 ]; then
+    record s3 "$(median_of "${s3_all[@]}")" "$s3_kb"
+    record curl "$(median_of "${curl_all[@]}")" "$curl_kb"
+fi
 
 say "4/5 boto3 get_object + csv"
 measure boto3_object "$out" python3 "$top/bench/fetch_boto3.py" get-object "$query_id" "$out" \
