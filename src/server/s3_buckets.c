@@ -85,6 +85,7 @@ void s3_delete_bucket(s3_request *r)
     if (s3_bucket_dir(r, r->bucket, dir, sizeof dir) != 0)
         return;
     if (rmdir(dir) == 0) {
+        s3_meta_drop_bucket(r->s->store, r->bucket); /* rows of files removed outside S3 */
         r->resp->status = 204;
     } else if (errno == ENOTEMPTY || errno == EEXIST) {
         s3_error(r, 409, "BucketNotEmpty", "The bucket you tried to delete is not empty");
@@ -127,7 +128,7 @@ static int delete_one(s3_request *r, const char *dir, const char *key, size_t ke
         *message = "athena-local cannot hold an object under this key.";
         return -1;
     }
-    if (s3_remove_object(r->s, dir, path) != 0) {
+    if (s3_remove_object(r->s, r->bucket, key, dir, path) != 0) {
         *code = errno == EACCES ? "AccessDenied" : "InternalError";
         *message = errno == EACCES ? "Access Denied" : "The object could not be deleted.";
         return -1;

@@ -220,7 +220,7 @@ void s3_copy_object(s3_request *r)
         s3_copy_source_open(r, &src, src_bucket, sizeof src_bucket, src_key, sizeof src_key) != 0)
         return;
     struct stat st;
-    if (s3_meta_get(src.fd, &src.st, &source_meta) != 0) {
+    if (s3_meta_get(r->s->store, src_bucket, src_key, src.fd, &src.st, &source_meta) != 0) {
         s3_error(r, 500, "InternalError", "The copy source could not be read.");
     } else if (!replace && strcmp(src.path, path) == 0) {
         s3_error(r, 400, "InvalidRequest",

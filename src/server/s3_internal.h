@@ -8,7 +8,7 @@
  *   s3_multipart.c  multipart uploads (parts under DATA_DIR/multipart)
  *   s3_chunked.c    aws-chunked bodies, chunk and trailer signatures
  *   s3_checksum.c   MD5, CRC32/CRC32C/CRC64NVME, SHA-1/SHA-256; request claims
- *   s3_meta.c       ETags and stored headers, cached in memory
+ *   s3_meta.c       ETags and stored headers, cached in memory and persisted
  *   s3_xml.c        XML writing and reading (s3_xml.h)
  *
  * Objects are files (objects.h builds every path). Keys that objects.h
@@ -112,14 +112,18 @@ int s3_copy_source_parse(s3_request *r, char *src_bucket, size_t bucket_cap, cha
 /* Opens an atomic writer for the object file path (inside S3_ROOT): 0, or
  * -1 with the error written (a key that collides with a folder or file). */
 int s3_write_open(s3_request *r, const char *path, atomic_file *af);
-/* Commits af as the object at its path and records m (etag set) for it;
- * fills st. 0, or -1 with the error written and af aborted. */
+/* Commits af as the object at its path and records m (etag set) for it,
+ * persisted before the rename (a store failure fails the write with
+ * InternalError) and cached; fills st. 0, or -1 with the error written and
+ * af aborted. */
 int s3_write_commit(s3_request *r, atomic_file *af, const s3_meta *m, struct stat *st);
 /* Creates a folder placeholder ("dir/"). 0, or -1 with the error written. */
 int s3_write_folder(s3_request *r, const char *path);
-/* Deletes the object file path (a "dir/" key: the folder, if empty) and
- * the folders it leaves empty. Absent is fine. 0, or -1 with errno. */
-int s3_remove_object(server *s, const char *bucket_dir, const char *path);
+/* Deletes the object file path of bucket/key (a "dir/" key: the folder, if
+ * empty), what is persisted about it, and the folders it leaves empty.
+ * Absent is fine. 0, or -1 with errno. */
+int s3_remove_object(server *s, const char *bucket, const char *key, const char *bucket_dir,
+                     const char *path);
 /* A Range header against an object of size bytes: 1 a satisfiable single
  * range (first..last inclusive), 0 none (absent, several ranges or
  * malformed: S3 then sends the whole object), -1 unsatisfiable. */
@@ -156,13 +160,24 @@ struct s3_meta {
 int s3_meta_add_header(s3_meta *m, const char *name, const char *value);
 /* Iterates headers: *pos starts at 0; 1 with name/value, or 0 at the end. */
 int s3_meta_next_header(const s3_meta *m, size_t *pos, const char **name, const char **value);
-/* Fills m for the open file with stat st: the cached ETag and headers, or
- * (not cached) the MD5 of the content, computed now and cached. fd -1 is a
- * folder placeholder. 0, or -1 on a read error or out of memory. */
-int s3_meta_get(int fd, const struct stat *st, s3_meta *m);
-/* Records what a write produced for the file with stat st (copied). */
+/* Fills m for the open file with stat st of bucket/key: the cached ETag and
+ * headers, else those persisted in db for this version of the file, else
+ * the MD5 of the content (computed now, cached and persisted). db may be
+ * NULL (memory only). fd -1 is a folder placeholder. 0, or -1 on a read
+ * error or out of memory; a store failure only means computing the MD5. */
+int s3_meta_get(store *db, const char *bucket, const char *key, int fd, const struct stat *st,
+                s3_meta *m);
+/* Records what a write produced for the file with stat st (copied), in
+ * memory. */
 void s3_meta_put(const struct stat *st, const s3_meta *m);
 void s3_meta_forget(const struct stat *st);
+/* Persists m (etag set) for bucket/key as the file with stat st, replacing
+ * what was recorded for the key. 0, or -1 (store failure, out of memory). */
+int s3_meta_persist(store *db, const char *bucket, const char *key, const struct stat *st,
+                    const s3_meta *m);
+/* Forgets what is persisted for bucket/key, or for all of bucket. */
+void s3_meta_drop(store *db, const char *bucket, const char *key);
+void s3_meta_drop_bucket(store *db, const char *bucket);
 /* Copies src's headers and checksum into dst (not the ETag). 0 or -1. */
 int s3_meta_copy_headers(s3_meta *dst, const s3_meta *src);
 void s3_meta_free(s3_meta *m);

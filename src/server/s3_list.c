@@ -341,7 +341,7 @@ static int write_contents(s3_request *r, const list_query *q, const list_entry *
             (fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) < 0)
             return 1; /* deleted since the walk: not listed */
     }
-    int rc = s3_meta_get(fd, &e->st, &m);
+    int rc = s3_meta_get(r->s->store, r->bucket, e->key, fd, &e->st, &m);
     if (fd >= 0)
         close(fd);
     if (rc != 0)

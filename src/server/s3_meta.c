@@ -1,5 +1,6 @@
 /*
- * s3_meta.c: the ETag and stored headers of each object, cached in memory.
+ * s3_meta.c: the ETag and stored headers of each object, cached in memory
+ * in front of the metadata store (store_objects.h).
  *
  * Objects are plain files (a table's LOCATION, query results), and nothing
  * may sit beside them that a listing or a query would pick up, so there is
@@ -8,16 +9,23 @@
  * a file rewritten by anyone (the engine, another PUT, a user copying files
  * into the data dir) misses the cache and gets the MD5 of its content.
  *
- * What only a write knows survives as long as the process: the ETag of a
- * multipart object ("<md5 of part md5s>-N"), Content-Type and x-amz-meta-*.
- * After a restart such an object reads back with the MD5 of its content as
- * ETag and application/octet-stream; its bytes are of course unchanged.
+ * What only a write knows (the ETag of a multipart object, "<md5 of part
+ * md5s>-N", Content-Type, x-amz-meta-*, a full-object checksum) is also
+ * persisted per (bucket, key) with the same fingerprint, so it survives a
+ * restart. A cache miss reads that row (a row for another version of the
+ * file does not count); with none, the MD5 is computed and recorded too, so
+ * the next restart need not hash the file again. The hot path (a cached
+ * entry) never touches SQLite, and a store failure on a read only means
+ * computing the MD5 as if nothing were stored.
  *
  * The table is bounded: when full, entries that can be recomputed (plain
- * MD5s) are dropped first, then everything.
+ * MD5s, and rows reloadable from the store) are dropped first, then
+ * everything.
  */
 #include "s3_internal.h"
+#include "store_objects.h"
 
+#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,7 +225,133 @@ static int lookup(const struct stat *st, s3_meta *m)
     return rc;
 }
 
-int s3_meta_get(int fd, const struct stat *st, s3_meta *m)
+/* ---- the persisted rows ---- */
+
+static store_object_fingerprint fingerprint_of(const struct stat *st)
+{
+    store_object_fingerprint fp = {(uint64_t)st->st_dev, (uint64_t)st->st_ino,
+                                   (int64_t)st->st_size, (int64_t)st->st_mtim.tv_sec,
+                                   (int64_t)st->st_mtim.tv_nsec};
+    return fp;
+}
+
+/* What m holds besides its ETag, as JSON text: {"Headers": [[name, value],
+ * ...], "ChecksumAlgorithm": ..., "Checksum": ...}. *out NULL when there is
+ * nothing. 0, or -1 out of memory. */
+static int extras_json(const s3_meta *m, char **out)
+{
+    *out = NULL;
+    if (!m->headers_len && !m->checksum_alg[0])
+        return 0;
+    json_t *doc = json_object(), *headers = json_array();
+    int rc = doc && headers && json_object_set(doc, "Headers", headers) == 0 ? 0 : -1;
+    size_t pos = 0;
+    const char *name, *value;
+    while (rc == 0 && s3_meta_next_header(m, &pos, &name, &value))
+        rc = json_array_append_new(headers, json_pack("[ss]", name, value));
+    if (rc == 0 && m->checksum_alg[0])
+        rc = json_object_set_new(doc, "ChecksumAlgorithm", json_string(m->checksum_alg)) ||
+             json_object_set_new(doc, "Checksum", json_string(m->checksum));
+    if (rc == 0 && !(*out = json_dumps(doc, JSON_COMPACT)))
+        rc = -1;
+    json_decref(headers);
+    json_decref(doc);
+    return rc;
+}
+
+static int copy_string(char *dst, size_t cap, const json_t *v)
+{
+    const char *s = json_string_value(v);
+    if (!s || strlen(s) >= cap)
+        return -1;
+    memcpy(dst, s, strlen(s) + 1);
+    return 0;
+}
+
+/* Fills m's headers and checksum from extras_json's text. 0, or -1 when
+ * it is not what extras_json writes. */
+static int parse_extras(const char *text, s3_meta *m)
+{
+    json_t *doc = json_loads(text, 0, NULL);
+    json_t *headers = json_object_get(doc, "Headers");
+    int rc = json_is_array(headers) ? 0 : -1;
+    size_t i;
+    json_t *pair;
+    json_array_foreach(headers, i, pair) {
+        const char *name = json_string_value(json_array_get(pair, 0));
+        const char *value = json_string_value(json_array_get(pair, 1));
+        if (rc == 0 && (!name || !value || s3_meta_add_header(m, name, value) != 0))
+            rc = -1;
+    }
+    json_t *alg = json_object_get(doc, "ChecksumAlgorithm");
+    if (rc == 0 && alg &&
+        (copy_string(m->checksum_alg, sizeof m->checksum_alg, alg) != 0 ||
+         copy_string(m->checksum, sizeof m->checksum, json_object_get(doc, "Checksum")) != 0))
+        rc = -1;
+    json_decref(doc);
+    return rc;
+}
+
+/* The stored row of bucket/key into m, if it describes the file st: 1 if
+ * found, 0 if not (or unusable). */
+static int load_row(store *db, const char *bucket, const char *key, const struct stat *st,
+                    s3_meta *m)
+{
+    if (!db || !bucket || !key)
+        return 0;
+    store_object_fingerprint fp = fingerprint_of(st);
+    char *extras = NULL;
+    if (store_object_get(db, bucket, key, &fp, m->etag, sizeof m->etag, &extras) != STORE_OK)
+        return 0;
+    int ok = !extras || parse_extras(extras, m) == 0;
+    free(extras);
+    if (!ok) { /* corrupt: as if absent */
+        s3_meta_free(m);
+        m->etag[0] = m->checksum_alg[0] = m->checksum[0] = '\0';
+    }
+    return ok;
+}
+
+int s3_meta_persist(store *db, const char *bucket, const char *key, const struct stat *st,
+                    const s3_meta *m)
+{
+    if (!db)
+        return 0;
+    char *extras;
+    if (extras_json(m, &extras) != 0)
+        return -1;
+    store_object_fingerprint fp = fingerprint_of(st);
+    store_status status = store_object_put(db, bucket, key, &fp, m->etag, extras);
+    free(extras);
+    return status == STORE_OK ? 0 : -1;
+}
+
+void s3_meta_drop(store *db, const char *bucket, const char *key)
+{
+    if (db)
+        (void)store_object_delete(db, bucket, key); /* a stale row never matches a file */
+}
+
+void s3_meta_drop_bucket(store *db, const char *bucket)
+{
+    if (db)
+        (void)store_object_delete_bucket(db, bucket);
+}
+
+/* ---- reading ---- */
+
+/* Caches m for st unless a newer entry for the file arrived meanwhile. */
+static void cache_if_absent(const struct stat *st, const s3_meta *m)
+{
+    pthread_mutex_lock(&cache_lock);
+    meta_entry **slot = find_slot(st);
+    if (!*slot || !same_version(*slot, st))
+        put_locked(st, m, 1);
+    pthread_mutex_unlock(&cache_lock);
+}
+
+int s3_meta_get(store *db, const char *bucket, const char *key, int fd, const struct stat *st,
+                s3_meta *m)
 {
     s3_meta fresh = S3_META_INIT;
     *m = fresh;
@@ -228,16 +362,20 @@ int s3_meta_get(int fd, const struct stat *st, s3_meta *m)
     int found = lookup(st, m);
     if (found != 0)
         return found > 0 ? 0 : -1;
-    /* Not cached: hashing is done without the lock, so readers of other
+    if (load_row(db, bucket, key, st, m)) {
+        cache_if_absent(st, m);
+        return 0;
+    }
+    /* Not known: hashing is done without the lock, so readers of other
      * objects are not held up by a large file. */
     s3_digests d;
     if (s3_digest_fd(fd, 0, (uint64_t)st->st_size, S3_HASH_MD5, &d) != 0)
         return -1;
     memcpy(m->etag, d.md5_hex, sizeof d.md5_hex);
-    pthread_mutex_lock(&cache_lock);
-    meta_entry **slot = find_slot(st);
-    if (!*slot || !same_version(*slot, st))
-        put_locked(st, m, 1);
-    pthread_mutex_unlock(&cache_lock);
+    cache_if_absent(st, m);
+    if (db && bucket && key) { /* best effort: only saves hashing after a restart */
+        store_object_fingerprint fp = fingerprint_of(st);
+        (void)store_object_put_computed(db, bucket, key, &fp, m->etag);
+    }
     return 0;
 }

@@ -323,7 +323,7 @@ void s3_upload_part_copy(s3_request *r)
     json_decref(doc);
     if (s3_copy_source_open(r, &src, src_bucket, sizeof src_bucket, src_key, sizeof src_key) != 0)
         return;
-    if (s3_meta_get(src.fd, &src.st, &source_meta) != 0) {
+    if (s3_meta_get(r->s->store, src_bucket, src_key, src.fd, &src.st, &source_meta) != 0) {
         s3_error(r, 500, "InternalError", "The copy source could not be read.");
     } else if (s3_copy_preconditions(r, &src, source_meta.etag) == 0 &&
                copy_range(r, &src, &first, &len) == 0) {

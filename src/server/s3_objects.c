@@ -364,7 +364,7 @@ void s3_get_object(s3_request *r, int head)
     s3_meta m = S3_META_INIT;
     if (s3_object_open(r, r->bucket, r->key, &o) != 0)
         return;
-    if (s3_meta_get(o.fd, &o.st, &m) != 0) {
+    if (s3_meta_get(r->s->store, r->bucket, r->key, o.fd, &o.st, &m) != 0) {
         s3_error(r, 500, "InternalError", "The object could not be read.");
     } else {
         precondition p = check_preconditions(r->req, "", m.etag, o.st.st_mtim.tv_sec);
@@ -427,6 +427,14 @@ int s3_write_commit(s3_request *r, atomic_file *af, const s3_meta *m, struct sta
         int err = errno;
         atomic_file_abort(af);
         write_failed(r, err);
+        return -1;
+    }
+    /* Persisted before the rename: an object that is in place always has
+     * its metadata recorded, and a failure leaves the old object as it was
+     * (a row for a temp file that never lands matches no file). */
+    if (s3_meta_persist(r->s->store, r->bucket, r->key, st, m) != 0) {
+        atomic_file_abort(af);
+        s3_error(r, 500, "InternalError", "The object metadata could not be saved.");
         return -1;
     }
     if (atomic_file_commit(af) != 0) {
@@ -622,7 +630,8 @@ void s3_prune_empty_dirs(const char *bucket_dir, const char *path)
     }
 }
 
-int s3_remove_object(server *s, const char *bucket_dir, const char *path)
+int s3_remove_object(server *s, const char *bucket, const char *key, const char *bucket_dir,
+                     const char *path)
 {
     if (!s3_path_is_inside(s->s3_root, path)) {
         errno = EACCES;
@@ -638,6 +647,7 @@ int s3_remove_object(server *s, const char *bucket_dir, const char *path)
         s3_meta_forget(&st);
         if (unlink(path) != 0 && errno != ENOENT)
             return -1;
+        s3_meta_drop(s->store, bucket, key);
     }
     s3_prune_empty_dirs(bucket_dir, path);
     return 0;
@@ -649,7 +659,7 @@ void s3_delete_object(s3_request *r)
     if (s3_bucket_dir(r, r->bucket, dir, sizeof dir) != 0 ||
         s3_key_file(r, r->bucket, r->key, path, sizeof path) != 0)
         return;
-    if (s3_remove_object(r->s, dir, path) != 0) {
+    if (s3_remove_object(r->s, r->bucket, r->key, dir, path) != 0) {
         if (errno == EACCES)
             s3_error(r, 403, "AccessDenied", "Access Denied");
         else

@@ -114,6 +114,19 @@ static const char *const migrations[] = {
     "  session_name TEXT NOT NULL,"
     "  expires INTEGER NOT NULL);"
     "CREATE INDEX IF NOT EXISTS iam_sessions_by_expiry ON iam_sessions(expires);",
+    /* 4: S3 object metadata (store_objects.h): ETag and stored headers of the
+     * file version given by the fingerprint (dev, ino, size, mtime). */
+    "CREATE TABLE IF NOT EXISTS s3_objects ("
+    "  bucket TEXT NOT NULL,"
+    "  \"key\" TEXT NOT NULL,"
+    "  dev  INTEGER NOT NULL,"
+    "  ino  INTEGER NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  mtime_sec  INTEGER NOT NULL,"
+    "  mtime_nsec INTEGER NOT NULL,"
+    "  etag TEXT NOT NULL,"
+    "  headers TEXT,"
+    "  PRIMARY KEY (bucket, \"key\"));",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

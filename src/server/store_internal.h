@@ -17,7 +17,7 @@
 
 /* Prepared statements are kept and reused: preparing costs more than
  * running the small lookups the services make on every request. */
-#define STORE_STATEMENT_CACHE 128   /* the catalog, query and IAM statements all fit */
+#define STORE_STATEMENT_CACHE 128   /* the catalog, query, IAM and object statements all fit */
 
 typedef struct store_cached_statement {
     const char *sql;          /* the caller's string literal */

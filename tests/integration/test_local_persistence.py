@@ -3,16 +3,22 @@
 # history (ids, states, statistics, result locations) are all still there
 # and old results can still be fetched; after kill -9 in the middle of a
 # long query, that query comes back FAILED with a reason (never RUNNING),
-# no partial result file is left, and new queries work.
+# no partial result file is left, and new queries work. S3 objects keep
+# their ETag (a multipart one too), Content-Type and user metadata, while a
+# file rewritten on disk during the downtime reads back with its new MD5.
 
+import hashlib
+import io
 import os
 import shutil
 import signal
+import sqlite3
 import sys
 import tempfile
 import unittest
 import uuid
 
+from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -30,6 +36,25 @@ JOIN_ROWS = [["origin", "flights"]] + [[o, str(n)] for o, _, _, n, _, _ in JOINE
 
 def without_metadata(response):
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
+MIB = 1024 * 1024
+OBJECT_FIELDS = ("ETag", "ContentType", "Metadata", "CacheControl", "ContentLength")
+
+
+def object_view(s3, bucket, key):
+    """What HEAD and GET answer about an object (they must agree)."""
+    head = s3.head_object(Bucket=bucket, Key=key)
+    got = s3.get_object(Bucket=bucket, Key=key)
+    body = got["Body"].read()
+    view = {f: head.get(f) for f in OBJECT_FIELDS}
+    assert view == {f: got.get(f) for f in OBJECT_FIELDS}, (head, got)
+    view["md5"] = hashlib.md5(body).hexdigest()
+    return view
+
+
+def listed_etags(s3, bucket):
+    return {o["Key"]: o["ETag"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]}
 
 
 class RestartTest(unittest.TestCase):
@@ -117,6 +142,73 @@ class RestartTest(unittest.TestCase):
         qe = run_query(athena, "SELECT 1 AS one", output=None, WorkGroup=workgroup)
         self.assertEqual(qe["ResultConfiguration"]["OutputLocation"],
                          f"{wg_output}{qe['QueryExecutionId']}.csv")
+
+    def test_restart_keeps_object_metadata(self):
+        self.start()
+        s3 = self.server.client("s3")
+        bucket = "meta-" + uuid.uuid4().hex[:8]
+        s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket=bucket, Key="docs/a.json", Body=b'{"a": 1}',
+                      ContentType="application/json", CacheControl="max-age=60",
+                      Metadata={"owner": "ana", "team": "data eng"})
+        big = os.urandom(11 * MIB)
+        s3.upload_fileobj(io.BytesIO(big), bucket, "big/blob.bin",
+                          ExtraArgs={"ContentType": "application/x-blob",
+                                     "Metadata": {"parts": "three"}},
+                          Config=TransferConfig(multipart_threshold=5 * MIB,
+                                                multipart_chunksize=5 * MIB, use_threads=False))
+        s3.copy_object(Bucket=bucket, Key="docs/copy.json",
+                       CopySource={"Bucket": bucket, "Key": "docs/a.json"},
+                       MetadataDirective="REPLACE", ContentType="text/plain",
+                       Metadata={"copied": "yes"})
+        s3.put_object(Bucket=bucket, Key="docs/rewritten.txt", Body=b"before",
+                      ContentType="text/plain", Metadata={"stale": "yes"})
+        s3.put_object(Bucket=bucket, Key="plain.bin", Body=b"no headers")
+        s3.put_object(Bucket=bucket, Key="gone.txt", Body=b"deleted", ContentType="text/plain")
+        s3.delete_object(Bucket=bucket, Key="gone.txt")
+        keys = ["big/blob.bin", "docs/a.json", "docs/copy.json", "plain.bin"]
+        before = {key: object_view(s3, bucket, key) for key in keys}
+        listing = listed_etags(s3, bucket)
+        self.assertRegex(before["big/blob.bin"]["ETag"], r'^"[0-9a-f]{32}-3"$')
+        self.assertEqual(before["big/blob.bin"]["md5"], hashlib.md5(big).hexdigest())
+        self.assertEqual(before["docs/copy.json"]["Metadata"], {"copied": "yes"})
+
+        self.assertEqual(self.stop(), 0, self.server.stderr_text())
+        # Behind the server's back: one object rewritten, one removed.
+        rewritten = os.path.join(self.data_dir, "s3", bucket, "docs", "rewritten.txt")
+        with open(rewritten, "wb") as f:
+            f.write(b"rewritten on disk")
+        os.remove(os.path.join(self.data_dir, "s3", bucket, "plain.bin"))
+        self.start()
+        s3 = self.server.client("s3")
+
+        keys.remove("plain.bin")
+        for key in keys:
+            with self.subTest(key=key):
+                self.assertEqual(object_view(s3, bucket, key), before[key])
+        after_listing = listed_etags(s3, bucket)
+        for key in keys:
+            self.assertEqual(after_listing[key], listing[key])
+        fresh = object_view(s3, bucket, "docs/rewritten.txt")
+        new_md5 = hashlib.md5(b"rewritten on disk").hexdigest()
+        self.assertEqual(fresh, {"ETag": f'"{new_md5}"', "ContentType": "application/octet-stream",
+                                 "Metadata": {}, "CacheControl": None,
+                                 "ContentLength": len(b"rewritten on disk"), "md5": new_md5})
+        self.assertEqual(after_listing["docs/rewritten.txt"], f'"{new_md5}"')
+        # A key written again takes its new metadata.
+        s3.put_object(Bucket=bucket, Key="docs/a.json", Body=b"{}", ContentType="text/json")
+        self.assertEqual(s3.head_object(Bucket=bucket, Key="docs/a.json")["ContentType"],
+                         "text/json")
+
+        # Emptying and deleting the bucket forgets all of it.
+        s3.delete_objects(Bucket=bucket, Delete={"Objects": [
+            {"Key": k} for k in after_listing]})
+        s3.delete_bucket(Bucket=bucket)
+        self.assertEqual(self.stop(), 0, self.server.stderr_text())
+        with sqlite3.connect(os.path.join(self.data_dir, "metadata.db")) as db:
+            rows = db.execute("SELECT count(*) FROM s3_objects WHERE bucket = ?",
+                              (bucket,)).fetchone()[0]
+        self.assertEqual(rows, 0)
 
     def test_kill_9_during_a_long_query(self):
         athena = self.start("--workers", "1")

@@ -70,7 +70,7 @@ static void test_open_creates_file_and_defaults(void)
     CHECK(stat(path, &sb) == 0);
     CHECK_INT(sb.st_mode & 0777, 0600);
     CHECK(raw_sql_is(dir, "PRAGMA journal_mode", "wal"));
-    CHECK(raw_sql_is(dir, "PRAGMA user_version", "3"));
+    CHECK(raw_sql_is(dir, "PRAGMA user_version", "4"));
 
     json_t *wg = store_workgroup_get(st, "primary");
     REQUIRE(wg);

@@ -300,7 +300,7 @@ static void test_schema_migration(void)
     char *dir = make_data_dir();
     store *st = catalog_store(dir);
     REQUIRE(st);
-    CHECK(raw_sql_is(dir, "PRAGMA user_version", "3"));
+    CHECK(raw_sql_is(dir, "PRAGMA user_version", "4"));
     CHECK_INT(create(st, "orders", "2001", "01"), STORE_OK);
     store_close(st);
 
@@ -309,7 +309,7 @@ static void test_schema_migration(void)
     free(raw_sql(dir, "PRAGMA user_version=1"));
     st = open_store(dir);
     REQUIRE(st);
-    CHECK(raw_sql_is(dir, "PRAGMA user_version", "3"));
+    CHECK(raw_sql_is(dir, "PRAGMA user_version", "4"));
     CHECK_STR(listing(store_partition_list(st, "sales", "orders", NULL, 0)), "");
     CHECK_INT(create(st, "orders", "2001", "01"), STORE_OK);
     store_close(st);
