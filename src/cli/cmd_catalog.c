@@ -186,6 +186,45 @@ static void print_denial(const athena_error *e)
                e->message[0] ? e->message : athena_strerror(e->status));
 }
 
+/* ---- paging through a Glue listing ---- */
+
+/* One listing command: page() fetches the page after token, writes its rows
+ * and hands back the next token (NULL at the end); fallback (may be NULL)
+ * answers when the very first page is denied. */
+typedef struct listing {
+    cli_session *s;
+    row_sink *k;
+    const char *db, *table;
+    const char **values;  /* partitions: one row's values */
+    athena_status (*page)(struct listing *l, const char *token, char **next);
+    int (*fallback)(struct listing *l, const athena_error *denial);
+} listing;
+
+/* Every page in turn, until the end, --max-rows or Ctrl-C. */
+static int walk_pages(listing *l)
+{
+    char *token = NULL;
+    int rc = EXIT_OK, first = 1;
+    do {
+        char *next = NULL;
+        if (l->page(l, token, &next) != ATHENA_OK) {
+            const athena_error *e = athena_client_error(l->s->client);
+            if (first && l->fallback && is_access_denied(e)) {
+                athena_error denial = *e;
+                rc = l->fallback(l, &denial);
+            } else {
+                rc = cli_report(e);
+            }
+            break;
+        }
+        first = 0;
+        free(token);
+        token = next;
+    } while (token && !sink_full(l->k) && !cli_interrupted);
+    free(token);
+    return rc == EXIT_OK && cli_interrupted ? EXIT_INTERRUPTED : rc;
+}
+
 /* ---- athena databases ---- */
 
 static const athena_column database_columns[] = {
@@ -199,8 +238,9 @@ static void write_database(row_sink *k, const athena_database *d)
 
 /* GetDatabases is denied: show the configured database, checked with
  * GetDatabase, and say what would allow listing. */
-static int databases_fallback(cli_session *s, row_sink *k, const athena_error *denial)
+static int databases_fallback(listing *l, const athena_error *denial)
 {
+    cli_session *s = l->s;
     char arn[160];
     glue_arn_base(s, denial, arn, sizeof arn);
     const char *db = athena_config_database(s->config);
@@ -216,7 +256,7 @@ static int databases_fallback(cli_session *s, row_sink *k, const athena_error *d
     athena_database *d = NULL;
     if (athena_glue_get_database(s->client, db, &d) != ATHENA_OK)
         return cli_report(athena_client_error(s->client));
-    write_database(k, d);
+    write_database(l->k, d);
     athena_database_free(d);
     fprintf(stderr,
             "athena: note: listing databases is not allowed (%s); showing the configured "
@@ -226,6 +266,21 @@ static int databases_fallback(cli_session *s, row_sink *k, const athena_error *d
     return EXIT_OK;
 }
 
+static athena_status database_page(listing *l, const char *token, char **next)
+{
+    athena_glue_page_options page = {token, 0, 1};
+    athena_database_list *list = NULL;
+    athena_status st = athena_glue_get_databases(l->s->client, &page, &list);
+    if (st != ATHENA_OK)
+        return st;
+    for (size_t i = 0; i < list->count; i++)
+        write_database(l->k, list->items[i]);
+    *next = list->next_token;
+    list->next_token = NULL;
+    athena_database_list_free(list);
+    return ATHENA_OK;
+}
+
 int cmd_databases(cli_session *s)
 {
     if (s->opts->arg_count != 0) {
@@ -233,34 +288,8 @@ int cmd_databases(cli_session *s)
         return EXIT_USAGE;
     }
     row_sink k = {s, database_columns, 3, NULL, 0, 0};
-    athena_glue_page_options page = {NULL, 0, 1};
-    char *token = NULL;
-    int rc = EXIT_OK, first = 1;
-    do {
-        athena_database_list *list = NULL;
-        page.next_token = token;
-        if (athena_glue_get_databases(s->client, &page, &list) != ATHENA_OK) {
-            const athena_error *e = athena_client_error(s->client);
-            if (first && is_access_denied(e)) {
-                athena_error denial = *e;
-                rc = databases_fallback(s, &k, &denial);
-            } else {
-                rc = cli_report(e);
-            }
-            break;
-        }
-        first = 0;
-        for (size_t i = 0; i < list->count; i++)
-            write_database(&k, list->items[i]);
-        free(token);
-        token = list->next_token;
-        list->next_token = NULL;
-        athena_database_list_free(list);
-    } while (token && !sink_full(&k) && !cli_interrupted);
-    free(token);
-    if (rc == EXIT_OK && cli_interrupted)
-        rc = EXIT_INTERRUPTED;
-    return sink_finish(&k, rc);
+    listing l = {s, &k, NULL, NULL, NULL, database_page, databases_fallback};
+    return sink_finish(&k, walk_pages(&l));
 }
 
 /* ---- athena tables ---- */
@@ -337,14 +366,15 @@ static int configured_tables(cli_session *s, row_sink *k, const char *list, cons
 }
 
 /* GetTables is denied: list the profile's configured tables instead. */
-static int tables_fallback(cli_session *s, row_sink *k, const char *db,
-                           const athena_error *denial)
+static int tables_fallback(listing *l, const athena_error *denial)
 {
+    cli_session *s = l->s;
+    const char *db = l->db;
     char arn[160];
     glue_arn_base(s, denial, arn, sizeof arn);
     const char *list = athena_config_profile_value(s->config, "athena_tables");
     int matched = 0;
-    int rc = list ? configured_tables(s, k, list, db, s->opts->like, &matched) : EXIT_OK;
+    int rc = list ? configured_tables(s, l->k, list, db, s->opts->like, &matched) : EXIT_OK;
     if (rc != EXIT_OK)
         return rc;
     if (!matched) {
@@ -361,6 +391,21 @@ static int tables_fallback(cli_session *s, row_sink *k, const char *db,
             "in athena_tables. Allowing glue:GetTables on %s:database/%s would list them all.\n",
             denial->code, arn, db);
     return EXIT_OK;
+}
+
+static athena_status table_page(listing *l, const char *token, char **next)
+{
+    athena_glue_page_options page = {token, 0, 1};
+    athena_table_list *list = NULL;
+    athena_status st = athena_glue_get_tables(l->s->client, l->db, l->s->opts->like, &page, &list);
+    if (st != ATHENA_OK)
+        return st;
+    for (size_t i = 0; i < list->count; i++)
+        write_table(l->k, list->items[i]);
+    *next = list->next_token;
+    list->next_token = NULL;
+    athena_table_list_free(list);
+    return ATHENA_OK;
 }
 
 int cmd_tables(cli_session *s)
@@ -381,34 +426,8 @@ int cmd_tables(cli_session *s)
         return EXIT_USAGE;
     }
     row_sink k = {s, table_columns, 4, NULL, 0, 0};
-    athena_glue_page_options page = {NULL, 0, 1};
-    char *token = NULL;
-    int rc = EXIT_OK, first = 1;
-    do {
-        athena_table_list *list = NULL;
-        page.next_token = token;
-        if (athena_glue_get_tables(s->client, db, s->opts->like, &page, &list) != ATHENA_OK) {
-            const athena_error *e = athena_client_error(s->client);
-            if (first && is_access_denied(e)) {
-                athena_error denial = *e;
-                rc = tables_fallback(s, &k, db, &denial);
-            } else {
-                rc = cli_report(e);
-            }
-            break;
-        }
-        first = 0;
-        for (size_t i = 0; i < list->count; i++)
-            write_table(&k, list->items[i]);
-        free(token);
-        token = list->next_token;
-        list->next_token = NULL;
-        athena_table_list_free(list);
-    } while (token && !sink_full(&k) && !cli_interrupted);
-    free(token);
-    if (rc == EXIT_OK && cli_interrupted)
-        rc = EXIT_INTERRUPTED;
-    return sink_finish(&k, rc);
+    listing l = {s, &k, db, NULL, NULL, table_page, tables_fallback};
+    return sink_finish(&k, walk_pages(&l));
 }
 
 /* ---- athena describe ---- */
@@ -501,6 +520,22 @@ static void write_partition(row_sink *k, const athena_partition *p, const char *
     sink_row(k, values);
 }
 
+static athena_status partition_page(listing *l, const char *token, char **next)
+{
+    athena_glue_page_options page = {token, 0, 1};
+    athena_partition_list *list = NULL;
+    athena_status st = athena_glue_get_partitions(l->s->client, l->db, l->table,
+                                                  l->s->opts->where, &page, &list);
+    if (st != ATHENA_OK)
+        return st;
+    for (size_t i = 0; i < list->count; i++)
+        write_partition(l->k, list->items[i], l->values);
+    *next = list->next_token;
+    list->next_token = NULL;
+    athena_partition_list_free(list);
+    return ATHENA_OK;
+}
+
 static int list_partitions(cli_session *s, row_sink *k, const char *db, const char *table)
 {
     const char **values = calloc(k->ncols, sizeof *values);
@@ -508,27 +543,10 @@ static int list_partitions(cli_session *s, row_sink *k, const char *db, const ch
         cli_errorf("out of memory");
         return EXIT_SERVICE;
     }
-    athena_glue_page_options page = {NULL, 0, 1};
-    char *token = NULL;
-    int rc = EXIT_OK;
-    do {
-        athena_partition_list *list = NULL;
-        page.next_token = token;
-        if (athena_glue_get_partitions(s->client, db, table, s->opts->where, &page, &list) !=
-            ATHENA_OK) {
-            rc = cli_report(athena_client_error(s->client));
-            break;
-        }
-        for (size_t i = 0; i < list->count; i++)
-            write_partition(k, list->items[i], values);
-        free(token);
-        token = list->next_token;
-        list->next_token = NULL;
-        athena_partition_list_free(list);
-    } while (token && !sink_full(k) && !cli_interrupted);
-    free(token);
+    listing l = {s, k, db, table, values, partition_page, NULL};
+    int rc = walk_pages(&l);
     free(values);
-    return rc == EXIT_OK && cli_interrupted ? EXIT_INTERRUPTED : rc;
+    return rc;
 }
 
 int cmd_partitions(cli_session *s)
