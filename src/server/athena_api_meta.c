@@ -169,9 +169,7 @@ void athena_get_database(server *s, const srv_request *req, const json_t *in, sr
     json_t *db = require_database(s, in, resp);
     if (!db)
         return;
-    json_t *out = json_pack("{s:o}", "Database", athena_database(db));
-    json_api_ok(resp, out);
-    json_decref(out);
+    json_api_ok_member(resp, "Database", athena_database(db));
     json_decref(db);
 }
 
@@ -264,9 +262,7 @@ void athena_get_table_metadata(server *s, const srv_request *req, const json_t *
     if (!t) {
         json_api_error(resp, 400, "MetadataException", "Table %s not found.", table);
     } else {
-        json_t *out = json_pack("{s:o}", "TableMetadata", table_metadata(t));
-        json_api_ok(resp, out);
-        json_decref(out);
+        json_api_ok_member(resp, "TableMetadata", table_metadata(t));
     }
     json_decref(t);
     json_decref(db);

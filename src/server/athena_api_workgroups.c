@@ -424,9 +424,7 @@ void athena_get_work_group(server *s, const srv_request *req, const json_t *in, 
     json_t *wg = athena_require_workgroup(s, in, resp);
     if (!wg)
         return;
-    json_t *out = json_pack("{s:o}", "WorkGroup", wg);
-    json_api_ok(resp, out);
-    json_decref(out);
+    json_api_ok_member(resp, "WorkGroup", wg);
 }
 
 static json_t *workgroup_summary(const json_t *wg)

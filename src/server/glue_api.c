@@ -341,9 +341,7 @@ static void get_database(server *s, const srv_request *req, const json_t *in,
     if (!db)
         return;
     glue_add_catalog_id(s, db);
-    json_t *out = json_pack("{s:o}", "Database", db);
-    json_api_ok(resp, out);
-    json_decref(out);
+    json_api_ok_member(resp, "Database", db);
 }
 
 /* AttributesToGet of GetDatabases: which members to return (NULL: all).

@@ -187,9 +187,7 @@ void glue_batch_create_partition(server *s, const srv_request *req, const json_t
                                                         json_object_get(partition, "Values"),
                                                         "ErrorDetail", detail));
         }
-        json_t *out = json_pack("{s:o}", "Errors", errors);
-        json_api_ok(resp, out);
-        json_decref(out);
+        json_api_ok_member(resp, "Errors", errors);
     }
     json_decref(inputs);
     json_decref(table);
@@ -208,9 +206,7 @@ void glue_get_partition(server *s, const srv_request *req, const json_t *in,
         if (!partition) {
             glue_error(resp, "EntityNotFoundException", "%s", NOT_FOUND_MESSAGE);
         } else {
-            json_t *out = json_pack("{s:o}", "Partition", partition_out(s, partition, 0));
-            json_api_ok(resp, out);
-            json_decref(out);
+            json_api_ok_member(resp, "Partition", partition_out(s, partition, 0));
         }
         json_decref(partition);
     }
@@ -436,9 +432,7 @@ void glue_batch_delete_partition(server *s, const srv_request *req, const json_t
             json_array_append_new(errors, json_pack("{s:O, s:o}", "PartitionValues", values,
                                                     "ErrorDetail", detail));
     }
-    json_t *out = json_pack("{s:o}", "Errors", errors);
-    json_api_ok(resp, out);
-    json_decref(out);
+    json_api_ok_member(resp, "Errors", errors);
     json_decref(table);
 }
 

@@ -122,9 +122,7 @@ void glue_get_table(server *s, const srv_request *req, const json_t *in, srv_res
     if (!table)
         return;
     glue_add_catalog_id(s, table);
-    json_t *out = json_pack("{s:o}", "Table", table);
-    json_api_ok(resp, out);
-    json_decref(out);
+    json_api_ok_member(resp, "Table", table);
 }
 
 /* AttributesToGet of GetTables: *all unless it is given without DEFAULT;
@@ -372,8 +370,6 @@ void glue_batch_delete_table(server *s, const srv_request *req, const json_t *in
                                                                      : "InternalServiceException",
                                                              message)));
     }
-    json_t *out = json_pack("{s:o}", "Errors", errors);
-    json_api_ok(resp, out);
-    json_decref(out);
+    json_api_ok_member(resp, "Errors", errors);
     json_decref(db);
 }

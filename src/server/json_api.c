@@ -61,6 +61,13 @@ void json_api_ok(srv_response *resp, const json_t *obj)
                    "The response could not be serialized; try again.");
 }
 
+void json_api_ok_member(srv_response *resp, const char *key, json_t *value)
+{
+    json_t *out = json_pack("{s:o}", key, value);
+    json_api_ok(resp, out);
+    json_decref(out);
+}
+
 void json_api_ok_text(srv_response *resp, const char *prefix, const char *json,
                       const char *suffix)
 {

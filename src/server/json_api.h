@@ -17,6 +17,8 @@ void json_api_error(srv_response *resp, int status, const char *code, const char
 
 /* Serializes obj (not consumed) as the 200 response body. */
 void json_api_ok(srv_response *resp, const json_t *obj);
+/* A 200 response {"key": value}; takes the reference to value. */
+void json_api_ok_member(srv_response *resp, const char *key, json_t *value);
 /* A 200 response of `prefix` + `json` + `suffix`, for bodies assembled from
  * stored JSON text without parsing it. */
 void json_api_ok_text(srv_response *resp, const char *prefix, const char *json,
