@@ -163,6 +163,32 @@ void hex_encode(const unsigned char *in, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
+int hex_digit_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int hex_decode_lower(const char *in, size_t len, unsigned char *out)
+{
+    if (len % 2 != 0)
+        return -1;
+    for (size_t i = 0; i < len; i += 2) {
+        if ((in[i] >= 'A' && in[i] <= 'F') || (in[i + 1] >= 'A' && in[i + 1] <= 'F'))
+            return -1;
+        int high = hex_digit_value(in[i]), low = hex_digit_value(in[i + 1]);
+        if (high < 0 || low < 0)
+            return -1;
+        out[i / 2] = (unsigned char)(high << 4 | low);
+    }
+    return 0;
+}
+
 int random_bytes(void *out, size_t n)
 {
     unsigned char *p = out;

@@ -1,7 +1,7 @@
 /*
  * crypto.h: the few OpenSSL primitives the project needs, in one place.
- * SHA-256 (hex), HMAC-SHA256, secure random bytes, secret zeroing and a
- * constant-time comparison.
+ * SHA-256 (hex), HMAC-SHA256, hex encoding, secure random bytes, secret
+ * zeroing and a constant-time comparison.
  */
 #ifndef ATHENA_CORE_CRYPTO_H
 #define ATHENA_CORE_CRYPTO_H
@@ -17,6 +17,11 @@ void hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
                  unsigned char out[32]);
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void hex_encode(const unsigned char *in, size_t n, char *out);
+/* The inverse of hex_encode: len (even) lower-case hex digits into len / 2
+ * bytes of out. 0, or -1 on anything else. */
+int hex_decode_lower(const char *in, size_t len, unsigned char *out);
+/* The value of one hex digit (either case), or -1. */
+int hex_digit_value(char c);
 /* Cryptographically secure random bytes; 0 on success. */
 int random_bytes(void *out, size_t n);
 /* A random RFC 4122 version-4 UUID, 36 chars + NUL. 0 on success. */

@@ -3,6 +3,8 @@
  */
 #include "uri.h"
 
+#include "crypto.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,17 +37,6 @@ int uri_encode(buf *out, const char *s, size_t len, unsigned flags)
     return 0;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int uri_decode(buf *out, const char *s, size_t len, unsigned flags)
 {
     int has_nul = 0;
@@ -56,8 +47,8 @@ int uri_decode(buf *out, const char *s, size_t len, unsigned flags)
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
         if (c == '%') {
-            int hi = i + 2 < len ? hex_value(s[i + 1]) : -1;
-            int lo = hi >= 0 ? hex_value(s[i + 2]) : -1;
+            int hi = i + 2 < len ? hex_digit_value(s[i + 1]) : -1;
+            int lo = hi >= 0 ? hex_digit_value(s[i + 2]) : -1;
             if (lo < 0) {
                 out->len = start; /* a failed append leaves the buffer as it was */
                 out->data[start] = '\0';

@@ -9,6 +9,7 @@
  */
 #include "ddl_internal.h"
 #include "buf.h"
+#include "crypto.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -90,14 +91,6 @@ static int is_word_char(char c)
     return isalnum((unsigned char)c) || c == '_';
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = (char)tolower((unsigned char)c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static int put_utf8(buf *b, unsigned cp)
 {
     char u[4];
@@ -125,10 +118,10 @@ static size_t decode_escape(const char *s, buf *b, int *oom)
         *oom |= buf_putc(b, (char)v);
         return 3;
     }
-    if (s[0] == 'u' && hex_value(s[1]) >= 0 && hex_value(s[2]) >= 0 && hex_value(s[3]) >= 0 &&
-        hex_value(s[4]) >= 0) {
-        unsigned cp = (unsigned)(hex_value(s[1]) << 12 | hex_value(s[2]) << 8 |
-                                 hex_value(s[3]) << 4 | hex_value(s[4]));
+    if (s[0] == 'u' && hex_digit_value(s[1]) >= 0 && hex_digit_value(s[2]) >= 0 && hex_digit_value(s[3]) >= 0 &&
+        hex_digit_value(s[4]) >= 0) {
+        unsigned cp = (unsigned)(hex_digit_value(s[1]) << 12 | hex_digit_value(s[2]) << 8 |
+                                 hex_digit_value(s[3]) << 4 | hex_digit_value(s[4]));
         if (cp == 0)
             return 0;
         *oom |= put_utf8(b, cp);

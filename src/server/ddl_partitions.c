@@ -14,6 +14,8 @@
  */
 #include "ddl_internal.h"
 
+#include "crypto.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,25 +58,14 @@ int ddl_partition_name(const json_t *keys, const json_t *values, buf *out)
     return rc;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int ddl_unescape_path_value(const char *text, size_t len, buf *out)
 {
     buf_reset(out);
     for (size_t i = 0; i < len; i++) {
         char c = text[i];
-        if (c == '%' && i + 2 < len && hex_digit(text[i + 1]) >= 0 &&
-            hex_digit(text[i + 2]) >= 0) {
-            c = (char)(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
+        if (c == '%' && i + 2 < len && hex_digit_value(text[i + 1]) >= 0 &&
+            hex_digit_value(text[i + 2]) >= 0) {
+            c = (char)(hex_digit_value(text[i + 1]) * 16 + hex_digit_value(text[i + 2]));
             i += 2;
             if (c == '\0')
                 return -1;

@@ -212,32 +212,19 @@ json_t *glue_require_table(server *s, const char *database, const char *name,
 
 /* ---- paging ------------------------------------------------------------------- */
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* The key a token stands for (malloc'd), or NULL when it is not one of ours. */
 static char *token_key(const char *token)
 {
     size_t len = strlen(token);
-    if (len == 0 || len % 2 != 0)
+    if (len == 0)
         return NULL;
     char *key = malloc(len / 2 + 1);
-    for (size_t i = 0; key && i < len / 2; i++) {
-        int high = hex_value(token[2 * i]), low = hex_value(token[2 * i + 1]);
-        if (high < 0 || low < 0 || (high == 0 && low == 0)) {
-            free(key);
-            return NULL;
-        }
-        key[i] = (char)(high * 16 + low);
+    if (!key || hex_decode_lower(token, len, (unsigned char *)key) != 0 ||
+        memchr(key, '\0', len / 2)) {
+        free(key);
+        return NULL;
     }
-    if (key)
-        key[len / 2] = '\0';
+    key[len / 2] = '\0';
     return key;
 }
 

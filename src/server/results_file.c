@@ -350,15 +350,6 @@ static char *token_make(const char *data_path, uint64_t offset, int64_t rows)
     return token;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* Reads a decimal number ending at stop; advances *p past the stop byte. */
 static int parse_decimal(const char **p, char stop, uint64_t *out)
 {
@@ -383,14 +374,9 @@ static int token_parse(const char *data_path, const char *token, uint64_t *offse
 {
     char plain[96];
     size_t len = strlen(token);
-    if (len == 0 || len % 2 || len / 2 >= sizeof plain)
+    if (len == 0 || len / 2 >= sizeof plain ||
+        hex_decode_lower(token, len, (unsigned char *)plain) != 0)
         return -1;
-    for (size_t i = 0; i < len; i += 2) {
-        int hi = hex_digit(token[i]), lo = hex_digit(token[i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        plain[i / 2] = (char)(hi << 4 | lo);
-    }
     plain[len / 2] = '\0';
     const char *p = plain;
     uint64_t version, off, n;

@@ -122,9 +122,28 @@ static void test_uuid_v4_after_fork(void)
     CHECK(strcmp(child, before) != 0);
 }
 
+static void test_hex(void)
+{
+    const unsigned char bytes[] = {0x00, 0x7f, 0xab, 0xff};
+    char text[9];
+    hex_encode(bytes, sizeof bytes, text);
+    CHECK_STR(text, "007fabff");
+    unsigned char back[4];
+    CHECK_INT(hex_decode_lower(text, 8, back), 0);
+    CHECK(memcmp(back, bytes, sizeof bytes) == 0);
+    CHECK_INT(hex_decode_lower("007FABFF", 8, back), -1); /* only what hex_encode writes */
+    CHECK_INT(hex_decode_lower("abc", 3, back), -1);
+    CHECK_INT(hex_decode_lower("zz", 2, back), -1);
+    CHECK_INT(hex_digit_value('7'), 7);
+    CHECK_INT(hex_digit_value('b'), 11);
+    CHECK_INT(hex_digit_value('F'), 15);
+    CHECK_INT(hex_digit_value('g'), -1);
+}
+
 int main(void)
 {
     RUN(test_hashes);
+    RUN(test_hex);
     RUN(test_raw_digest_and_long_key);
     RUN(test_compare_and_zero);
     RUN(test_uuid_v4);
