@@ -283,9 +283,10 @@ static int same_as_earlier(const sandbox_result *sb, size_t i, const char *defau
     return 0;
 }
 
-static engine_failure bind_table(engine_session *s, const char *sql, const sandbox_table *ref,
-                                 const char *default_db, engine_table_lookup lookup, void *ud,
-                                 engine_stats *stats, engine_error *err)
+static engine_failure bind_table(engine_session *s, const char *sql, const json_t *tree,
+                                 const sandbox_table *ref, const char *default_db,
+                                 engine_table_lookup lookup, void *ud, engine_stats *stats,
+                                 engine_error *err)
 {
     char position[64];
     engine_table_position(sql, ref->schema, ref->name, position, sizeof position);
@@ -301,18 +302,24 @@ static engine_failure bind_table(engine_session *s, const char *sql, const sandb
         return engine_fail(err, ENGINE_USER_ERROR, "TABLE_NOT_FOUND",
                            "%sTable '%s.%s.%s' does not exist", position, ENGINE_CATALOG, db,
                            name);
-    engine_failure f = engine_view_refresh(s->e, s->conn,
-                                           &(engine_bind){sql, default_db, lookup, ud, 0}, db, name,
-                                           table, &stats->bytes_scanned, err);
+    engine_bind bind = {.sql = sql, .tree = tree, .default_db = default_db, .lookup = lookup,
+                        .lookup_user_data = ud};
+    engine_failure f = engine_view_refresh(s->e, s->conn, &bind, db, name, table,
+                                           &stats->bytes_scanned, err);
     json_decref(table);
     return f;
 }
 
-/* Makes unqualified names resolve in the query's database, as in Athena. */
+/* Makes unqualified names resolve in the query's database, as in Athena.
+ * The connection keeps it, so a worker's next query in the same database
+ * does not USE it again. */
 static engine_failure use_database(engine_session *s, const char *db, engine_error *err)
 {
     char lowered[256];
     lower_copy(lowered, sizeof lowered, db && *db && !is_engine_schema(db) ? db : "main");
+    if (strcmp(s->database, lowered) == 0)
+        return ENGINE_OK;
+    s->database[0] = '\0';
     buf sql = BUF_INIT;
     int rc = buf_puts(&sql, "USE " ENGINE_CATALOG ".");
     rc = rc ? rc : sql_ident(&sql, lowered);
@@ -331,6 +338,8 @@ static engine_failure use_database(engine_session *s, const char *db, engine_err
         duckdb_destroy_result(&result);
     }
     buf_free(&sql);
+    if (st == DuckDBSuccess)
+        snprintf(s->database, sizeof s->database, "%s", lowered);
     return st == DuckDBSuccess ? ENGINE_OK : err->failure;
 }
 
@@ -352,13 +361,15 @@ engine_failure engine_prepare_user_statement(engine_session *s, const char *sql,
                                              const char *default_db, const char *const *params,
                                              size_t param_count, engine_table_lookup lookup,
                                              void *ud, engine_stats *stats,
-                                             duckdb_prepared_statement *stmt, engine_error *err)
+                                             duckdb_prepared_statement *stmt, json_t **tree,
+                                             engine_error *err)
 {
+    *tree = NULL;
     sandbox_result *sb = calloc(1, sizeof *sb);
     if (!sb)
         return engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory");
     engine_failure f = ENGINE_OK;
-    if (sandbox_inspect(s->conn, sql, sb) != 0)
+    if (sandbox_inspect_tree(s->conn, sql, sb, tree) != 0)
         f = refused(s, sql, sb, err);
     else if ((size_t)sb->parameter_count != param_count)
         f = engine_fail(err, ENGINE_USER_ERROR, "INVALID_PARAMETER_USAGE",
@@ -368,7 +379,7 @@ engine_failure engine_prepare_user_statement(engine_session *s, const char *sql,
     for (size_t i = 0; f == ENGINE_OK && i < sb->table_count; i++) {
         if (same_as_earlier(sb, i, db))
             continue;
-        f = bind_table(s, sql, &sb->tables[i], db, lookup, ud, stats, err);
+        f = bind_table(s, sql, *tree, &sb->tables[i], db, lookup, ud, stats, err);
         if (f == ENGINE_OK && engine_interrupt_requested(s))
             f = engine_fail_interrupted(err);
     }
@@ -513,22 +524,20 @@ void engine_set_executing(engine_session *s, int executing)
     pthread_mutex_unlock(&s->lock);
 }
 
+/* tree: the statement's parse tree (for Athena's column names), or NULL. */
 static engine_failure execute_statement(engine_session *s, duckdb_prepared_statement stmt,
-                                        const char *sql, const engine_sink *sink,
-                                        engine_stats *stats, engine_error *err)
+                                        const char *sql, const json_t *tree,
+                                        const engine_sink *sink, engine_stats *stats,
+                                        engine_error *err)
 {
     if (engine_interrupt_requested(s))
         return engine_fail_interrupted(err);
-    /* Parsed now: once a streaming result is open, the connection runs
-     * nothing else. */
-    json_t *tree = engine_parse_tree(s->conn, sql);
     duckdb_pending_result pending = NULL;
     duckdb_result result;
     engine_failure f = ENGINE_OK;
     if (duckdb_pending_prepared_streaming(stmt, &pending) != DuckDBSuccess) {
         f = engine_fail_duckdb(err, DUCKDB_ERROR_INVALID, duckdb_pending_error(pending), sql);
         duckdb_destroy_pending(&pending);
-        json_decref(tree);
         return f;
     }
     engine_set_executing(s, 1);
@@ -542,7 +551,6 @@ static engine_failure execute_statement(engine_session *s, duckdb_prepared_state
     }
     duckdb_destroy_result(&result);
     duckdb_destroy_pending(&pending);
-    json_decref(tree);
     engine_set_executing(s, 0);
     if (f != ENGINE_OK && f != ENGINE_SINK_ABORTED && engine_interrupt_requested(s))
         f = engine_fail_interrupted(err);
@@ -569,16 +577,18 @@ engine_failure engine_run(engine_session *s, const char *sql, const char *defaul
 
     int64_t started = now_ms();
     duckdb_prepared_statement stmt = NULL;
+    json_t *tree = NULL;
     engine_failure f = engine_prepare_user_statement(s, sql, default_database, params,
                                                      param_count, lookup, lookup_user_data, stats,
-                                                     &stmt, err);
+                                                     &stmt, &tree, err);
     int64_t prepared = now_ms();
     stats->planning_ms = prepared - started;
     if (f == ENGINE_OK)
-        f = execute_statement(s, stmt, sql, sink, stats, err);
+        f = execute_statement(s, stmt, sql, tree, sink, stats, err);
     else
         stats->bytes_scanned = 0;   /* nothing was read: Athena reports 0 */
     stats->execution_ms = now_ms() - prepared;
+    json_decref(tree);
     duckdb_destroy_prepare(&stmt);
     if (f != ENGINE_OK)
         engine_paths_to_uris(s->e->s3_root, err->message);

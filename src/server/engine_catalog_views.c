@@ -120,8 +120,8 @@ static engine_failure bind_dependencies(engine *e, duckdb_connection work,
                                         const sandbox_result *sb, int64_t *bytes, buf *fps,
                                         engine_error *err)
 {
-    engine_bind inner = {v->sql, v->schema, bind->lookup, bind->lookup_user_data,
-                         bind->depth + 1};
+    engine_bind inner = {.sql = v->sql, .default_db = v->schema, .lookup = bind->lookup,
+                         .lookup_user_data = bind->lookup_user_data, .depth = bind->depth + 1};
     for (size_t i = 0; i < sb->table_count; i++) {
         if (same_as_earlier(sb, i, v->schema))
             continue;

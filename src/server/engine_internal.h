@@ -57,19 +57,22 @@ struct engine_session {
     pthread_mutex_t lock;             /* guards the two flags */
     int interrupt_requested;
     int executing;                    /* a DuckDB query is live on conn */
+    char database[256];               /* the schema conn USEs now ("" not known) */
 };
 
 /* ---- engine.c, for engine_write.c ---- */
 
 /* Inspects sql (sandbox), binds the tables it names, makes unqualified
  * names resolve in default_db and prepares it with params bound. *stmt is
- * set even on failure (destroy it). Adds the bytes of what it reads to
- * stats->bytes_scanned. */
+ * set even on failure (destroy it); so is *tree, the statement's parse
+ * tree (json_decref it; NULL on failure). Adds the bytes of what it reads
+ * to stats->bytes_scanned. */
 engine_failure engine_prepare_user_statement(engine_session *s, const char *sql,
                                              const char *default_db, const char *const *params,
                                              size_t param_count, engine_table_lookup lookup,
                                              void *ud, engine_stats *stats,
-                                             duckdb_prepared_statement *stmt, engine_error *err);
+                                             duckdb_prepared_statement *stmt, json_t **tree,
+                                             engine_error *err);
 /* Forgets an interrupt of an earlier statement (call when one starts). */
 void engine_forget_interrupt(engine_session *s);
 int engine_interrupt_requested(engine_session *s);
@@ -133,6 +136,7 @@ void table_files_free(table_files *files);
 typedef struct engine_bind {
     const char *sql;               /* the statement; its predicates on partition
                                     * columns decide the bytes counted */
+    const json_t *tree;            /* sql's parse tree when at hand, else NULL */
     const char *default_db;        /* the database of its unqualified names ("" none) */
     engine_table_lookup lookup;    /* finds the tables a catalog view reads */
     void *lookup_user_data;

@@ -138,7 +138,8 @@ int64_t partition_files_bytes(const partition_files *pf, duckdb_connection work,
 {
     const json_t *partitions = json_object_get(table, ENGINE_TABLE_PARTITIONS);
     unsigned char *keep = malloc(pf->count ? pf->count : 1);
-    json_t *tree = bind && bind->sql ? engine_parse_tree(work, bind->sql) : NULL;
+    json_t *parsed = bind && !bind->tree && bind->sql ? engine_parse_tree(work, bind->sql) : NULL;
+    const json_t *tree = bind && bind->tree ? bind->tree : parsed;
     if (keep && tree)
         engine_prune_partitions(tree, bind->default_db, db, name,
                                 json_object_get(table, "PartitionKeys"), partitions, keep);
@@ -148,7 +149,7 @@ int64_t partition_files_bytes(const partition_files *pf, duckdb_connection work,
     for (size_t i = 0; i < pf->count; i++)
         if (!keep || keep[i])
             bytes += pf->lists[i].total_bytes;
-    json_decref(tree);
+    json_decref(parsed);
     free(keep);
     return bytes;
 }

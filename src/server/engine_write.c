@@ -535,19 +535,15 @@ static engine_failure plan_write(engine_session *s, const engine_write_spec *spe
                                  write_plan *plan, engine_stats *stats, engine_error *err)
 {
     duckdb_prepared_statement user = NULL;
+    json_t *tree = NULL;
     engine_failure f = engine_prepare_user_statement(
         s, spec->sql, spec->default_database, spec->params, spec->param_count, spec->lookup,
-        spec->lookup_user_data, stats, &user, err);
+        spec->lookup_user_data, stats, &user, &tree, err);
     if (f == ENGINE_OK) {
         plan->query_columns = (size_t)duckdb_prepared_statement_column_count(user);
-        if (spec->targets) {
-            f = plan_from_targets(spec, plan, err);
-        } else {
-            json_t *tree = engine_parse_tree(s->conn, spec->sql);
-            f = plan_from_query(user, tree, plan, err);
-            json_decref(tree);
-        }
+        f = spec->targets ? plan_from_targets(spec, plan, err) : plan_from_query(user, tree, plan, err);
     }
+    json_decref(tree);
     duckdb_destroy_prepare(&user);
     return f == ENGINE_OK ? check_columns(spec, plan, err) : f;
 }

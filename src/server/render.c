@@ -189,38 +189,71 @@ static int reads_back(uint64_t m, int exp, double v, int is_float)
     return is_float ? strtof(text, NULL) == (float)v : strtod(text, NULL) == v;
 }
 
+/* The closest p-digit decimal to v, as m * 10^e (printf rounds correctly). */
+static uint64_t closest_decimal(double v, int p, int *e)
+{
+    char text[48];
+    snprintf(text, sizeof text, "%.*e", p - 1, v);
+    uint64_t m = 0;
+    const char *s = text;
+    for (; *s && *s != 'e'; s++)
+        if (*s >= '0' && *s <= '9')
+            m = m * 10 + (uint64_t)(*s - '0');
+    *e = atoi(s + 1) - (p - 1);
+    return m;
+}
+
+/* Whether v (a float's value when is_float) is a power of two: only there
+ * is v's rounding interval lopsided (the next value down is closer than the
+ * next one up). */
+static int is_power_of_two(double v)
+{
+    int exp;
+    return frexp(v, &exp) == 0.5;
+}
+
 /* The decimal Java picks for a positive finite v: the fewest digits (but at
  * least two, which is why Double.MIN_VALUE is 4.9E-324 and not 5E-324) that
- * read back as v, and of those the closest to v. printf gives the closest
- * p-digit decimal; its neighbours cover the rare case where that one falls
- * just outside v's rounding interval at a power of two. Returns the digits
- * (no trailing zeros) in digits and the exponent of the first digit. */
+ * read back as v, and of those the closest to v. Returns the digits (no
+ * trailing zeros) in digits and the exponent of the first digit.
+ *
+ * Away from powers of two v's rounding interval is symmetric, so whether
+ * the closest p-digit decimal reads back only turns from no to yes as p
+ * grows (the closest (p+1)-digit one is never farther away), and when it
+ * does not, neither does any other p-digit decimal: a binary search over p
+ * finds the answer in four probes. At a power of two the closest one may
+ * miss the narrow side while a neighbour lands in the wide one, so every p
+ * is tried with both neighbours, in order. */
 static void shortest_decimal(double v, int is_float, char *digits, size_t cap, int *exp10)
 {
-    int max_digits = is_float ? 9 : 17;
-    for (int p = 2; p <= max_digits; p++) {
-        char text[48];
-        snprintf(text, sizeof text, "%.*e", p - 1, v);
-        uint64_t m = 0;
-        const char *s = text;
-        for (; *s && *s != 'e'; s++)
-            if (*s >= '0' && *s <= '9')
-                m = m * 10 + (uint64_t)(*s - '0');
-        int e = atoi(s + 1) - (p - 1);   /* v ~ m * 10^e */
-        uint64_t candidates[3] = {m, m - 1, m + 1};
-        for (int i = 0; i < 3; i++) {
-            if (candidates[i] == 0 || !reads_back(candidates[i], e, v, is_float))
-                continue;
-            int len = snprintf(digits, cap, "%" PRIu64, candidates[i]);
-            *exp10 = e + len - 1;
-            while (len > 1 && digits[len - 1] == '0')
-                digits[--len] = '\0';
-            return;
+    int max_digits = is_float ? 9 : 17;   /* always enough to read back */
+    uint64_t m = 0;
+    int e = 0, found = 0;
+    if (!is_power_of_two(v)) {
+        int lo = 2, hi = max_digits;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            m = closest_decimal(v, mid, &e);
+            if (reads_back(m, e, v, is_float))
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        m = closest_decimal(v, lo, &e);
+        found = 1;
+    }
+    for (int p = 2; !found && p <= max_digits; p++) {
+        uint64_t closest = closest_decimal(v, p, &e);
+        uint64_t candidates[3] = {closest, closest - 1, closest + 1};
+        for (int i = 0; i < 3 && !found; i++) {
+            m = candidates[i];
+            found = m != 0 && reads_back(m, e, v, is_float);
         }
     }
-    /* Unreachable: 17 (9) significant digits always read back. */
-    snprintf(digits, cap, "0");
-    *exp10 = 0;
+    int len = snprintf(digits, cap, "%" PRIu64, m);
+    *exp10 = e + len - 1;
+    while (len > 1 && digits[len - 1] == '0')
+        digits[--len] = '\0';
 }
 
 /* Java's layout: plain for 1e-3 <= |v| < 1e7 ("0.001", "1234567.0"), else

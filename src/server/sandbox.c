@@ -624,17 +624,28 @@ static int inspect_tree(json_t *tree, const char *sql, sandbox_result *out)
     return rc;
 }
 
-int sandbox_inspect(duckdb_connection conn, const char *sql, sandbox_result *out)
+int sandbox_inspect_tree(duckdb_connection conn, const char *sql, sandbox_result *out,
+                         json_t **tree_out)
 {
     memset(out, 0, sizeof *out);
+    if (tree_out)
+        *tree_out = NULL;
     if (!conn || !sql)
         return refuse(out, "no statement to inspect");
     json_t *tree = serialize_sql(conn, sql, out);
     if (!tree)
         return -1;
     int rc = inspect_tree(tree, sql, out);
-    json_decref(tree);
     if (rc != 0)
         out->table_count = 0;
+    if (rc == 0 && tree_out)
+        *tree_out = tree;
+    else
+        json_decref(tree);
     return rc;
+}
+
+int sandbox_inspect(duckdb_connection conn, const char *sql, sandbox_result *out)
+{
+    return sandbox_inspect_tree(conn, sql, out, NULL);
 }

@@ -13,6 +13,7 @@
 #define ATHENA_SERVER_SANDBOX_H
 
 #include <duckdb.h>
+#include <jansson.h>
 #include <stddef.h>
 
 #define SANDBOX_MAX_TABLES 64
@@ -32,5 +33,11 @@ typedef struct sandbox_result {
 /* 0 if allowed; -1 if refused or unparsable (reason set; for a syntax error
  * the reason is DuckDB's message). conn is a connection of the engine. */
 int sandbox_inspect(duckdb_connection conn, const char *sql, sandbox_result *out);
+
+/* sandbox_inspect that also hands over the statement's parse tree when it
+ * is allowed (*tree_out, the caller's to json_decref; NULL when refused),
+ * so that nothing parses it again. */
+int sandbox_inspect_tree(duckdb_connection conn, const char *sql, sandbox_result *out,
+                         json_t **tree_out);
 
 #endif

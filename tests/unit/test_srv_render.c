@@ -7,6 +7,9 @@
 #include "test.h"
 
 #include <duckdb.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 static duckdb_database db;
 static duckdb_connection conn;
@@ -119,6 +122,102 @@ static void test_reals_like_java(void)
     CHECK_RENDER("-1.5::REAL", "-1.5");
     CHECK_RENDER("'NaN'::REAL", "NaN");
     CHECK_RENDER("-0.0::REAL", "-0.0");
+}
+
+/* The definition, tried digit count by digit count: the fewest significant
+ * digits (at least two) whose closest decimal, or a neighbour of it, reads
+ * back as v. Digits without trailing zeros. */
+static void reference_digits(double v, int is_float, char *out, size_t cap)
+{
+    for (int p = 2; p <= 17; p++) {
+        char text[48];
+        snprintf(text, sizeof text, "%.*e", p - 1, v);
+        unsigned long long m = strtoull(text, NULL, 10);
+        for (const char *d = strchr(text, '.'); d && *++d != 'e';)
+            m = m * 10 + (unsigned long long)(*d - '0');
+        int e = atoi(strchr(text, 'e') + 1) - (p - 1);
+        unsigned long long candidates[3] = {m, m - 1, m + 1};
+        for (int i = 0; i < 3; i++) {
+            char back[48];
+            snprintf(back, sizeof back, "%llue%d", candidates[i], e);
+            if (candidates[i] == 0 ||
+                !(is_float ? strtof(back, NULL) == (float)v : strtod(back, NULL) == v))
+                continue;
+            int len = snprintf(out, cap, "%llu", candidates[i]);
+            while (len > 1 && out[len - 1] == '0')
+                out[--len] = '\0';
+            return;
+        }
+    }
+    snprintf(out, cap, "?");
+}
+
+/* The significant digits of a rendered number ("1.25E-7" -> "125"). */
+static void rendered_digits(const char *text, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (const char *p = text; *p && *p != 'E' && n + 1 < cap; p++)
+        if (*p >= '0' && *p <= '9' && (n > 0 || *p != '0'))
+            out[n++] = *p;
+    while (n > 1 && out[n - 1] == '0')
+        n--;
+    out[n] = '\0';
+}
+
+/* Thousands of values across the whole range, powers of two (where the
+ * rounding interval is lopsided) among them: the rendering reads back as
+ * the value and has the definition's digits. */
+static void test_floating_point_matches_the_definition(void)
+{
+    static const char *const sources[] = {
+        "SELECT ((hash(i) % 1000000007) / 1000000007.0 - 0.5) * pow(10, (hash(i * 7) % 600)::INT - 300) "
+        "FROM range(2048) t(i)",
+        "SELECT (hash(i) % 100000) / 7.0 FROM range(2048) t(i)",
+        "SELECT pow(2, i - 1074) FROM range(2048) t(i) WHERE i < 2098",
+        "SELECT (pow(2, (i % 2000) - 1000) * (1 + (i // 2000) * pow(2, -52)))::DOUBLE "
+        "FROM range(6000) t(i)",
+        "SELECT (((hash(i) % 1000000007) / 1000000007.0) * pow(10, (hash(i * 3) % 76)::INT - 38))::REAL "
+        "FROM range(2048) t(i)",
+        "SELECT pow(2, i - 149)::REAL FROM range(277) t(i)",
+    };
+    int failures = 0;
+    for (size_t s = 0; s < sizeof sources / sizeof *sources; s++) {
+        duckdb_result result;
+        if (duckdb_query(conn, sources[s], &result) != DuckDBSuccess) {
+            fprintf(stderr, "  query failed: %s\n", duckdb_result_error(&result));
+            CHECK(0);
+            duckdb_destroy_result(&result);
+            continue;
+        }
+        duckdb_logical_type type = duckdb_column_logical_type(&result, 0);
+        int is_float = duckdb_get_type_id(type) == DUCKDB_TYPE_FLOAT;
+        duckdb_data_chunk chunk;
+        while ((chunk = duckdb_fetch_chunk(result)) != NULL) {
+            duckdb_vector v = duckdb_data_chunk_get_vector(chunk, 0);
+            void *data = duckdb_vector_get_data(v);
+            for (idx_t r = 0; r < duckdb_data_chunk_get_size(chunk); r++) {
+                double value = is_float ? ((float *)data)[r] : ((double *)data)[r];
+                if (!isfinite(value) || value == 0)
+                    continue;
+                buf text = BUF_INIT;
+                char got[32], want[32];
+                CHECK(render_value(v, type, r, &text) == 0);
+                rendered_digits(buf_str(&text), got, sizeof got);
+                reference_digits(fabs(value), is_float, want, sizeof want);
+                double back = strtod(buf_str(&text), NULL);
+                int ok = strcmp(got, want) == 0 && (is_float ? (float)back == (float)value
+                                                            : back == value);
+                if (!ok && failures++ < 10)
+                    fprintf(stderr, "  %.17g rendered %s, want digits %s\n", value,
+                            buf_str(&text), want);
+                buf_free(&text);
+            }
+            duckdb_destroy_data_chunk(&chunk);
+        }
+        duckdb_destroy_logical_type(&type);
+        duckdb_destroy_result(&result);
+    }
+    CHECK_INT(failures, 0);
 }
 
 static void test_decimals_of_every_width(void)
@@ -349,6 +448,7 @@ int main(void)
     RUN(test_integers);
     RUN(test_doubles_like_java);
     RUN(test_reals_like_java);
+    RUN(test_floating_point_matches_the_definition);
     RUN(test_decimals_of_every_width);
     RUN(test_booleans_and_strings);
     RUN(test_dates_and_times);
