@@ -207,6 +207,11 @@ engine_session *engine_session_new(engine *e)
         free(s);
         return NULL;
     }
+    if (sandbox_parser_prepare(s->conn, &s->parser) != 0) {
+        duckdb_disconnect(&s->conn);
+        free(s);
+        return NULL;
+    }
     pthread_mutex_init(&s->lock, NULL);
     return s;
 }
@@ -215,6 +220,7 @@ void engine_session_free(engine_session *s)
 {
     if (!s)
         return;
+    duckdb_destroy_prepare(&s->parser);
     duckdb_disconnect(&s->conn);
     pthread_mutex_destroy(&s->lock);
     free(s);
@@ -369,7 +375,7 @@ engine_failure engine_prepare_user_statement(engine_session *s, const char *sql,
     if (!sb)
         return engine_fail(err, ENGINE_SYSTEM_ERROR, "GENERIC_INTERNAL_ERROR", "out of memory");
     engine_failure f = ENGINE_OK;
-    if (sandbox_inspect_tree(s->conn, sql, sb, tree) != 0)
+    if (sandbox_inspect_with(s->parser, sql, sb, tree) != 0)
         f = refused(s, sql, sb, err);
     else if ((size_t)sb->parameter_count != param_count)
         f = engine_fail(err, ENGINE_USER_ERROR, "INVALID_PARAMETER_USAGE",

@@ -58,6 +58,7 @@ struct engine_session {
     int interrupt_requested;
     int executing;                    /* a DuckDB query is live on conn */
     char database[256];               /* the schema conn USEs now ("" not known) */
+    duckdb_prepared_statement parser; /* the sandbox's, prepared once on conn */
 };
 
 /* ---- engine.c, for engine_write.c ---- */

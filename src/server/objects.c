@@ -425,7 +425,8 @@ static int fsync_parent_dir(const char *final_path)
     return rc;
 }
 
-int atomic_file_commit(atomic_file *af)
+/* Flushes, syncs and closes the temp file. 0, or -1 with errno. */
+static int sync_temp(atomic_file *af)
 {
     if (!af->f) {
         errno = EINVAL;
@@ -439,19 +440,43 @@ int atomic_file_commit(atomic_file *af)
         rc = -1;
         saved = errno;
     }
-    if (rc == 0 && rename(af->tmp_path, af->final_path) != 0) {
-        rc = -1;
-        saved = errno;
+    errno = saved;
+    return rc;
+}
+
+int atomic_file_commit_all(atomic_file *const *files, size_t count)
+{
+    int rc = 0, saved = 0;
+    size_t renamed = 0;
+    for (size_t i = 0; i < count; i++)
+        if (sync_temp(files[i]) != 0 && rc == 0) {
+            rc = -1;
+            saved = errno;
+        }
+    for (; rc == 0 && renamed < count; renamed++)
+        if (rename(files[renamed]->tmp_path, files[renamed]->final_path) != 0) {
+            rc = -1;
+            saved = errno;
+            break;
+        }
+    for (size_t i = 0; i < count; i++) {
+        if (rc != 0 && i < renamed)
+            unlink(files[i]->final_path);   /* all or none */
+        else if (rc != 0)
+            unlink(files[i]->tmp_path);
+        files[i]->tmp_path[0] = '\0';
     }
     if (rc != 0) {
-        unlink(af->tmp_path);
-        af->tmp_path[0] = '\0';
         errno = saved;
         return -1;
     }
-    af->tmp_path[0] = '\0';
-    /* The rename is durable only once the folder itself is synced. */
-    return fsync_parent_dir(af->final_path);
+    /* The renames are durable only once the folder itself is synced. */
+    return count ? fsync_parent_dir(files[0]->final_path) : 0;
+}
+
+int atomic_file_commit(atomic_file *af)
+{
+    return atomic_file_commit_all(&af, 1);
 }
 
 void atomic_file_abort(atomic_file *af)

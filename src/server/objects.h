@@ -61,6 +61,10 @@ int atomic_file_open(atomic_file *af, const char *final_path);
  * created and again after. Use this for anything derived from a request. */
 int atomic_file_open_under(atomic_file *af, const char *s3_root, const char *final_path);
 int atomic_file_commit(atomic_file *af);
+/* Commits count files of one folder together: each synced, then each put
+ * in place in order, then the folder synced once. On -1 none of them is in
+ * place and their temp files are gone. */
+int atomic_file_commit_all(atomic_file *const *files, size_t count);
 void atomic_file_abort(atomic_file *af);
 /* 1 if a file name (len bytes) is an atomic_file temp name: listings skip
  * these, and keys may not use them. */

@@ -220,26 +220,34 @@ static int is_power_of_two(double v)
  * Away from powers of two v's rounding interval is symmetric, so whether
  * the closest p-digit decimal reads back only turns from no to yes as p
  * grows (the closest (p+1)-digit one is never farther away), and when it
- * does not, neither does any other p-digit decimal: a binary search over p
- * finds the answer in four probes. At a power of two the closest one may
- * miss the narrow side while a neighbour lands in the wide one, so every p
- * is tried with both neighbours, in order. */
+ * does not, neither does any other p-digit decimal: a search over p finds
+ * the answer in a few probes. Computed values (averages, ratios) mostly
+ * need all digits or one fewer, so it looks there first, then halves the
+ * rest. At a power of two the closest one may miss the narrow side while a
+ * neighbour lands in the wide one, so every p is tried with both
+ * neighbours, in order. */
 static void shortest_decimal(double v, int is_float, char *digits, size_t cap, int *exp10)
 {
     int max_digits = is_float ? 9 : 17;   /* always enough to read back */
     uint64_t m = 0;
     int e = 0, found = 0;
     if (!is_power_of_two(v)) {
-        int lo = 2, hi = max_digits;
+        int lo = 2, hi = max_digits, probes = 0;   /* the answer is in [lo, hi] */
         while (lo < hi) {
-            int mid = (lo + hi) / 2;
-            m = closest_decimal(v, mid, &e);
-            if (reads_back(m, e, v, is_float))
-                hi = mid;
-            else
-                lo = mid + 1;
+            int p = probes++ < 2 ? hi - 1 : (lo + hi) / 2;
+            int p_exp;
+            uint64_t p_m = closest_decimal(v, p, &p_exp);
+            if (reads_back(p_m, p_exp, v, is_float)) {
+                hi = p;
+                m = p_m;
+                e = p_exp;
+                found = 1;
+            } else {
+                lo = p + 1;
+            }
         }
-        m = closest_decimal(v, lo, &e);
+        if (!found)   /* only max_digits reads back: never probed */
+            m = closest_decimal(v, lo, &e);
         found = 1;
     }
     for (int p = 2; !found && p <= max_digits; p++) {

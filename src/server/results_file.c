@@ -240,21 +240,18 @@ static char *metadata_text(const results_writer *w)
     return text;
 }
 
-static int write_metadata(results_writer *w)
+/* Writes the metadata file's temp file (*meta, to commit). 0 or -1. */
+static int write_metadata(results_writer *w, atomic_file *meta)
 {
     char path[sizeof w->data_path + sizeof METADATA_SUFFIX];
     snprintf(path, sizeof path, "%s%s", w->data_path, METADATA_SUFFIX);
     char *text = metadata_text(w);
     if (!text)
         return writer_fail(w, "out of memory");
-    atomic_file meta;
-    int rc = open_output(&meta, w->s3_root, path);
-    if (rc == 0) {
-        rc = fputs(text, meta.f) < 0 ? -1 : 0;
-        if (rc == 0)
-            rc = atomic_file_commit(&meta);
-        else
-            atomic_file_abort(&meta);
+    int rc = open_output(meta, w->s3_root, path);
+    if (rc == 0 && fputs(text, meta->f) < 0) {
+        atomic_file_abort(meta);
+        rc = -1;
     }
     free(text);
     if (rc != 0) {
@@ -264,17 +261,19 @@ static int write_metadata(results_writer *w)
     return 0;
 }
 
+/* The data file and its metadata are committed together (a data file
+ * without metadata is not a result): both synced, then both renamed, then
+ * their folder synced once. */
 int results_writer_commit(results_writer *w, char *err, size_t err_cap)
 {
     if (!w->data_open && !w->error[0])
         writer_fail(w, "the result was already committed or discarded");
-    if (!w->error[0] && flush_output(w, 1) == 0) {
+    atomic_file meta;
+    if (!w->error[0] && flush_output(w, 1) == 0 && write_metadata(w, &meta) == 0) {
         w->data_open = 0;
-        if (atomic_file_commit(&w->data) != 0) {
+        atomic_file *const files[] = {&w->data, &meta};
+        if (atomic_file_commit_all(files, 2) != 0)
             snprintf(w->error, sizeof w->error, "writing the result file: %s", strerror(errno));
-        } else if (write_metadata(w) != 0) {
-            unlink(w->data_path); /* a data file without metadata is not a result */
-        }
     }
     if (w->error[0]) {
         set_err(err, err_cap, "%s", w->error);

@@ -543,26 +543,28 @@ static int replace_non_finite(const char *json, buf *out)
     return 0;
 }
 
-/* Runs json_serialize_sql(sql) and parses its answer. NULL with a reason. */
-static json_t *serialize_sql(duckdb_connection conn, const char *sql, sandbox_result *out)
+int sandbox_parser_prepare(duckdb_connection conn, duckdb_prepared_statement *parser)
 {
-    duckdb_prepared_statement stmt = NULL;
+    if (duckdb_prepare(conn, "SELECT json_serialize_sql(?::VARCHAR)", parser) == DuckDBSuccess)
+        return 0;
+    duckdb_destroy_prepare(parser);
+    return -1;
+}
+
+/* Runs the parser on sql and parses its answer. NULL with a reason. */
+static json_t *serialize_sql(duckdb_prepared_statement parser, const char *sql,
+                             sandbox_result *out)
+{
     duckdb_result result;
     json_t *tree = NULL;
-    if (duckdb_prepare(conn, "SELECT json_serialize_sql(?::VARCHAR)", &stmt) != DuckDBSuccess) {
-        refuse(out, "cannot inspect the statement: %s", duckdb_prepare_error(stmt));
-        duckdb_destroy_prepare(&stmt);
-        return NULL;
-    }
-    if (duckdb_bind_varchar(stmt, 1, sql) != DuckDBSuccess) {
+    if (duckdb_clear_bindings(parser) != DuckDBSuccess ||
+        duckdb_bind_varchar(parser, 1, sql) != DuckDBSuccess) {
         refuse(out, "cannot inspect the statement: it is not valid UTF-8");
-        duckdb_destroy_prepare(&stmt);
         return NULL;
     }
-    if (duckdb_execute_prepared(stmt, &result) != DuckDBSuccess) {
+    if (duckdb_execute_prepared(parser, &result) != DuckDBSuccess) {
         refuse(out, "cannot inspect the statement: %s", duckdb_result_error(&result));
         duckdb_destroy_result(&result);
-        duckdb_destroy_prepare(&stmt);
         return NULL;
     }
     char *text = duckdb_value_varchar(&result, 0, 0);
@@ -578,7 +580,6 @@ static json_t *serialize_sql(duckdb_connection conn, const char *sql, sandbox_re
     buf_free(&fixed);
     duckdb_free(text);
     duckdb_destroy_result(&result);
-    duckdb_destroy_prepare(&stmt);
     return tree;
 }
 
@@ -624,15 +625,15 @@ static int inspect_tree(json_t *tree, const char *sql, sandbox_result *out)
     return rc;
 }
 
-int sandbox_inspect_tree(duckdb_connection conn, const char *sql, sandbox_result *out,
-                         json_t **tree_out)
+int sandbox_inspect_with(duckdb_prepared_statement parser, const char *sql,
+                         sandbox_result *out, json_t **tree_out)
 {
     memset(out, 0, sizeof *out);
     if (tree_out)
         *tree_out = NULL;
-    if (!conn || !sql)
+    if (!parser || !sql)
         return refuse(out, "no statement to inspect");
-    json_t *tree = serialize_sql(conn, sql, out);
+    json_t *tree = serialize_sql(parser, sql, out);
     if (!tree)
         return -1;
     int rc = inspect_tree(tree, sql, out);
@@ -647,5 +648,12 @@ int sandbox_inspect_tree(duckdb_connection conn, const char *sql, sandbox_result
 
 int sandbox_inspect(duckdb_connection conn, const char *sql, sandbox_result *out)
 {
-    return sandbox_inspect_tree(conn, sql, out, NULL);
+    duckdb_prepared_statement parser = NULL;
+    if (!conn || sandbox_parser_prepare(conn, &parser) != 0) {
+        memset(out, 0, sizeof *out);
+        return refuse(out, "cannot inspect the statement: the parser is not available");
+    }
+    int rc = sandbox_inspect_with(parser, sql, out, NULL);
+    duckdb_destroy_prepare(&parser);
+    return rc;
 }

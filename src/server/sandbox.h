@@ -34,10 +34,13 @@ typedef struct sandbox_result {
  * the reason is DuckDB's message). conn is a connection of the engine. */
 int sandbox_inspect(duckdb_connection conn, const char *sql, sandbox_result *out);
 
-/* sandbox_inspect that also hands over the statement's parse tree when it
- * is allowed (*tree_out, the caller's to json_decref; NULL when refused),
- * so that nothing parses it again. */
-int sandbox_inspect_tree(duckdb_connection conn, const char *sql, sandbox_result *out,
-                         json_t **tree_out);
+/* For a caller that inspects many statements: the parser sandbox_inspect
+ * runs (a prepared json_serialize_sql) prepared once on conn (0, or -1),
+ * and sandbox_inspect with it, which also hands over the statement's parse
+ * tree when it is allowed (*tree_out if not NULL, the caller's to
+ * json_decref; NULL when refused), so that nothing parses it again. */
+int sandbox_parser_prepare(duckdb_connection conn, duckdb_prepared_statement *parser);
+int sandbox_inspect_with(duckdb_prepared_statement parser, const char *sql,
+                         sandbox_result *out, json_t **tree_out);
 
 #endif

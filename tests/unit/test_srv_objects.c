@@ -349,6 +349,40 @@ static void test_atomic_abort_leaves_nothing(void)
     CHECK_INT(count_entries(dir, NULL, 0), 1);
 }
 
+/* Files committed together appear together, or not at all. */
+static void test_atomic_commit_all_is_all_or_none(void)
+{
+    char dir[512], first[PATH_MAX], second[PATH_MAX], blocker[PATH_MAX + 8];
+    snprintf(dir, sizeof dir, "%s/pair-bkt", root);
+    snprintf(first, sizeof first, "%s/q.csv", dir);
+    snprintf(second, sizeof second, "%s/q.csv.metadata", dir);
+    atomic_file a, b;
+    REQUIRE(atomic_file_open(&a, first) == 0);
+    REQUIRE(atomic_file_open(&b, second) == 0);
+    fputs("data", a.f);
+    fputs("meta", b.f);
+    atomic_file *const both[] = {&a, &b};
+    CHECK_INT(atomic_file_commit_all(both, 2), 0);
+    CHECK_STR(read_file(first), "data");
+    CHECK_STR(read_file(second), "meta");
+    CHECK_INT(count_entries(dir, NULL, 0), 2);
+
+    /* The second cannot be put in place (a folder with a file is in the
+     * way): the first is not left behind, nor is any temp file. */
+    snprintf(first, sizeof first, "%s/r.csv", dir);
+    snprintf(second, sizeof second, "%s/r.csv.metadata", dir);
+    snprintf(blocker, sizeof blocker, "%s/file", second);
+    REQUIRE(make_dirs(second) == 0);
+    FILE *f = fopen(blocker, "w");
+    REQUIRE(f != NULL);
+    fclose(f);
+    REQUIRE(atomic_file_open(&a, first) == 0);
+    REQUIRE(atomic_file_open(&b, second) == 0);
+    CHECK_INT(atomic_file_commit_all(both, 2), -1);
+    CHECK(!exists(first));
+    CHECK_INT(count_entries(dir, NULL, 0), 3);   /* q.csv, q.csv.metadata, the folder */
+}
+
 static void test_atomic_refusals(void)
 {
     char path[PATH_MAX];
@@ -416,6 +450,7 @@ int main(void)
     RUN(test_path_is_inside);
     RUN(test_atomic_visible_only_after_commit);
     RUN(test_atomic_abort_leaves_nothing);
+    RUN(test_atomic_commit_all_is_all_or_none);
     RUN(test_atomic_refusals);
     RUN(test_long_names_keep_temp_within_limit);
     RUN(test_make_dirs);
