@@ -259,10 +259,10 @@ engine_failure engine_fail_interrupted(engine_error *err)
 
 /* ---- binding the statement's tables ---------------------------------------------- */
 
-static void lower_copy(char *dst, size_t cap, const char *src)
+void engine_lower_copy(char *dst, size_t cap, const char *src)
 {
     size_t i = 0;
-    for (; src[i] && i + 1 < cap; i++)
+    for (; src && src[i] && i + 1 < cap; i++)
         dst[i] = (char)tolower((unsigned char)src[i]);
     dst[i] = '\0';
 }
@@ -274,9 +274,7 @@ static int is_engine_schema(const char *db)
     return strcmp(db, "information_schema") == 0 || strcmp(db, "pg_catalog") == 0;
 }
 
-/* Whether table i names the same table as an earlier one once unqualified
- * names are resolved (flights and demo.flights): it is bound and counted once. */
-static int same_as_earlier(const sandbox_result *sb, size_t i, const char *default_db)
+int engine_table_repeats(const sandbox_result *sb, size_t i, const char *default_db)
 {
     const sandbox_table *t = &sb->tables[i];
     const char *db = *t->schema ? t->schema : default_db;
@@ -297,8 +295,8 @@ static engine_failure bind_table(engine_session *s, const char *sql, const json_
     char position[64];
     engine_table_position(sql, ref->schema, ref->name, position, sizeof position);
     char db[256], name[256];
-    lower_copy(db, sizeof db, *ref->schema ? ref->schema : default_db);
-    lower_copy(name, sizeof name, ref->name);
+    engine_lower_copy(db, sizeof db, *ref->schema ? ref->schema : default_db);
+    engine_lower_copy(name, sizeof name, ref->name);
     if (!*db)
         return engine_fail(err, ENGINE_USER_ERROR, "MISSING_SCHEMA_NAME",
                            "%sSchema must be specified when session schema is not set",
@@ -322,7 +320,7 @@ static engine_failure bind_table(engine_session *s, const char *sql, const json_
 static engine_failure use_database(engine_session *s, const char *db, engine_error *err)
 {
     char lowered[256];
-    lower_copy(lowered, sizeof lowered, db && *db && !is_engine_schema(db) ? db : "main");
+    engine_lower_copy(lowered, sizeof lowered, db && *db && !is_engine_schema(db) ? db : "main");
     if (strcmp(s->database, lowered) == 0)
         return ENGINE_OK;
     s->database[0] = '\0';
@@ -383,7 +381,7 @@ engine_failure engine_prepare_user_statement(engine_session *s, const char *sql,
                         sb->parameter_count, param_count);
     const char *db = default_db ? default_db : "";
     for (size_t i = 0; f == ENGINE_OK && i < sb->table_count; i++) {
-        if (same_as_earlier(sb, i, db))
+        if (engine_table_repeats(sb, i, db))
             continue;
         f = bind_table(s, sql, *tree, &sb->tables[i], db, lookup, ud, stats, err);
         if (f == ENGINE_OK && engine_interrupt_requested(s))

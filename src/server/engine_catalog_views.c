@@ -74,14 +74,6 @@ static json_t *decode_presto_view(const char *text)
     return doc;
 }
 
-static void lower_copy(char *dst, size_t cap, const char *src)
-{
-    size_t i = 0;
-    for (; src && src[i] && i + 1 < cap; i++)
-        dst[i] = (char)tolower((unsigned char)src[i]);
-    dst[i] = '\0';
-}
-
 static engine_failure load_view(view_def *v, const json_t *view, engine_error *err)
 {
     const char *original = json_string_value(json_object_get(view, "ViewOriginalText"));
@@ -95,24 +87,11 @@ static engine_failure load_view(view_def *v, const json_t *view, engine_error *e
     if (!v->sql || !*v->sql)
         return invalid_view(v, err, "the view definition has no originalSql");
     const char *schema = json_string_value(json_object_get(v->presto, "schema"));
-    lower_copy(v->schema, sizeof v->schema, schema && *schema ? schema : v->db);
+    engine_lower_copy(v->schema, sizeof v->schema, schema && *schema ? schema : v->db);
     return ENGINE_OK;
 }
 
 /* ---- the tables it reads ---------------------------------------------------------- */
-
-static int same_as_earlier(const sandbox_result *sb, size_t i, const char *default_db)
-{
-    const sandbox_table *t = &sb->tables[i];
-    for (size_t j = 0; j < i; j++) {
-        const sandbox_table *u = &sb->tables[j];
-        if (strcasecmp(u->name, t->name) == 0 &&
-            strcasecmp(*u->schema ? u->schema : default_db,
-                       *t->schema ? t->schema : default_db) == 0)
-            return 1;
-    }
-    return 0;
-}
 
 /* Builds the views of what the view reads; appends their fingerprints. */
 static engine_failure bind_dependencies(engine *e, duckdb_connection work,
@@ -123,11 +102,12 @@ static engine_failure bind_dependencies(engine *e, duckdb_connection work,
     engine_bind inner = {.sql = v->sql, .default_db = v->schema, .lookup = bind->lookup,
                          .lookup_user_data = bind->lookup_user_data, .depth = bind->depth + 1};
     for (size_t i = 0; i < sb->table_count; i++) {
-        if (same_as_earlier(sb, i, v->schema))
+        if (engine_table_repeats(sb, i, v->schema))
             continue;
         char db[256], name[256], why[700];
-        lower_copy(db, sizeof db, *sb->tables[i].schema ? sb->tables[i].schema : v->schema);
-        lower_copy(name, sizeof name, sb->tables[i].name);
+        const char *schema = *sb->tables[i].schema ? sb->tables[i].schema : v->schema;
+        engine_lower_copy(db, sizeof db, schema);
+        engine_lower_copy(name, sizeof name, sb->tables[i].name);
         int engine_schema = strcmp(db, "information_schema") == 0 ||
                             strcmp(db, "pg_catalog") == 0;
         json_t *table = engine_schema || !bind->lookup ? NULL

@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "engine.h"
+#include "sandbox.h"
 
 #include <duckdb.h>
 #include <jansson.h>
@@ -61,7 +62,14 @@ struct engine_session {
     duckdb_prepared_statement parser; /* the sandbox's, prepared once on conn */
 };
 
-/* ---- engine.c, for engine_write.c ---- */
+/* ---- engine.c, for engine_write.c and engine_catalog_views.c ---- */
+
+/* src lower-cased into dst (cap bytes, truncated; NULL gives ""). */
+void engine_lower_copy(char *dst, size_t cap, const char *src);
+/* Whether table i of sb names the same table as an earlier one once
+ * unqualified names are resolved in default_db (flights and demo.flights):
+ * it is bound and counted once. */
+int engine_table_repeats(const sandbox_result *sb, size_t i, const char *default_db);
 
 /* Inspects sql (sandbox), binds the tables it names, makes unqualified
  * names resolve in default_db and prepares it with params bound. *stmt is
