@@ -199,6 +199,13 @@ static int write_file(const char *path, const char *content)
     return fclose(f) != 0 || rc ? -1 : 0;
 }
 
+/* DIR/object holding "abc": its path and stat. 0 or -1. */
+static int object_file(const char *dir, char *path, size_t cap, struct stat *sb)
+{
+    snprintf(path, cap, "%s/object", dir);
+    return write_file(path, "abc") == 0 && stat(path, sb) == 0 ? 0 : -1;
+}
+
 /* s3_meta_get on path as bucket/key: 0 with m filled, or -1. */
 static int meta_of(store *st, const char *path, const char *key, s3_meta *m)
 {
@@ -226,10 +233,8 @@ static void test_meta_survives_restart(void)
     store *st = open_store(dir);
     REQUIRE(st);
     char path[4096];
-    snprintf(path, sizeof path, "%s/object", dir);
-    REQUIRE(write_file(path, "abc") == 0);
     struct stat sb;
-    REQUIRE(stat(path, &sb) == 0);
+    REQUIRE(object_file(dir, path, sizeof path, &sb) == 0);
 
     /* What a multipart write recorded. */
     s3_meta written = S3_META_INIT, m = S3_META_INIT;
@@ -288,10 +293,8 @@ static void test_meta_store_trouble_falls_back(void)
     store *st = open_store(dir);
     REQUIRE(st);
     char path[4096];
-    snprintf(path, sizeof path, "%s/object", dir);
-    REQUIRE(write_file(path, "abc") == 0);
     struct stat sb;
-    REQUIRE(stat(path, &sb) == 0);
+    REQUIRE(object_file(dir, path, sizeof path, &sb) == 0);
     s3_meta m = S3_META_INIT;
 
     /* A corrupt row reads as absent: the content's MD5. */
