@@ -436,7 +436,6 @@ static void get_query_results(server *s, const srv_request *req, const json_t *i
     const json_t *status = json_object_get(qe, "Status");
     const char *state = json_string_value(json_object_get(status, "State"));
     char root[4096], path[4096], err[256] = "";
-    json_t *page = NULL;
     if (!state || strcmp(state, "SUCCEEDED") != 0) {
         int unfinished = state && (!strcmp(state, "QUEUED") || !strcmp(state, "RUNNING"));
         json_api_error(resp, 400, "InvalidRequestException",
@@ -446,12 +445,13 @@ static void get_query_results(server *s, const srv_request *req, const json_t *i
     } else if (results_query_path(s->settings.data_dir, s->s3_root, qe, root, sizeof root, path,
                                   sizeof path) != 0) {
         json_api_error(resp, 400, "InvalidRequestException", "The query has no result location");
-    } else if (!(page = results_page(path, token, (int)max, err, sizeof err))) {
-        json_api_error(resp, 400, "InvalidRequestException", "%s", err);
     } else {
-        json_api_ok(resp, page);
+        buf_reset(&resp->body);
+        if (results_page(path, token, (int)max, &resp->body, err, sizeof err) == 0)
+            json_api_ok_body(resp);
+        else
+            json_api_error(resp, 400, "InvalidRequestException", "%s", err);
     }
-    json_decref(page);
     json_decref(qe);
 }
 

@@ -81,6 +81,12 @@ void json_api_ok_text(srv_response *resp, const char *prefix, const char *json,
                    "The response could not be serialized; try again.");
 }
 
+void json_api_ok_body(srv_response *resp)
+{
+    resp->status = 200;
+    resp->content_type = JSON_CONTENT_TYPE;
+}
+
 /* AWS names members in lower camel case in validation messages. */
 static void member_name(const char *key, char *out, size_t cap)
 {

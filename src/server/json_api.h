@@ -23,6 +23,9 @@ void json_api_ok_member(srv_response *resp, const char *key, json_t *value);
  * stored JSON text without parsing it. */
 void json_api_ok_text(srv_response *resp, const char *prefix, const char *json,
                       const char *suffix);
+/* A 200 response whose body the caller has already written into resp->body
+ * as JSON text (large bodies written with jsonw.h, no tree in between). */
+void json_api_ok_body(srv_response *resp);
 
 /* Reads a member. Each returns 0 when present and well-typed, 1 when absent
  * (and not required), or -1 after writing the AWS error into resp

@@ -395,49 +395,39 @@ static int token_parse(const char *data_path, const char *token, uint64_t *offse
 /* ---- Reading a page ---- */
 
 typedef struct page_reader {
-    json_t *rows;
+    buf *rows;    /* the page's Rows array as JSON text, its members so far */
     int capacity; /* records this page may hold */
     int count;
     int out_of_memory;
 } page_reader;
 
-/* A JSON string for raw result bytes; ill-formed UTF-8 (which jansson
- * refuses) becomes U+FFFD, as in every other JSON we write (jsonw.h). */
-static json_t *text_json(const char *s, size_t len)
+/* {"VarCharValue": text} or {} for NULL. Raw result bytes that are not
+ * valid UTF-8 become U+FFFD, as in every other JSON we write (jsonw.h). */
+static int append_datum(buf *out, int first, const char *text, size_t len)
 {
-    json_t *v = json_stringn(s, len);
-    if (v)
-        return v;
-    buf clean = BUF_INIT;
-    for (size_t i = 0; i < len;) {
-        int valid;
-        size_t step = jsonw_utf8_step(s + i, len - i, &valid);
-        if (buf_append(&clean, valid ? s + i : "\xEF\xBF\xBD", valid ? step : 3) != 0)
-            break;
-        i += step;
-    }
-    v = json_stringn(buf_str(&clean), clean.len);
-    buf_free(&clean);
-    return v;
+    if (!first && buf_putc(out, ',') != 0)
+        return -1;
+    if (!text)
+        return buf_puts(out, "{}");
+    if (buf_puts(out, "{\"VarCharValue\":") != 0 || jsonw_string(out, text, len) != 0)
+        return -1;
+    return buf_putc(out, '}');
 }
 
-/* {"VarCharValue": text} or {} for NULL. */
-static int append_datum(json_t *data, const char *text, size_t len)
+/* Opens the next row: {"Data":[ */
+static int begin_row(page_reader *pr)
 {
-    json_t *datum = json_object();
-    if (!datum)
-        return -1;
-    if (text && json_object_set_new(datum, "VarCharValue", text_json(text, len)) != 0) {
-        json_decref(datum);
+    if ((pr->count > 0 && buf_putc(pr->rows, ',') != 0) ||
+        buf_puts(pr->rows, "{\"Data\":[") != 0) {
+        pr->out_of_memory = 1;
         return -1;
     }
-    return json_array_append_new(data, datum);
+    return 0;
 }
 
-static int append_row(page_reader *pr, json_t *data)
+static int end_row(page_reader *pr, int failed)
 {
-    json_t *row = data ? json_pack("{s:o}", "Data", data) : NULL;
-    if (!row || json_array_append_new(pr->rows, row) != 0) {
+    if (failed || buf_puts(pr->rows, "]}") != 0) {
         pr->out_of_memory = 1;
         return -1;
     }
@@ -450,13 +440,12 @@ static int on_csv_record(void *user_data, const char *const *fields, const size_
 {
     (void)record_offset;
     page_reader *pr = user_data;
-    json_t *data = json_array();
-    for (size_t i = 0; data && i < count; i++)
-        if (append_datum(data, fields[i], lens[i]) != 0) {
-            json_decref(data);
-            data = NULL;
-        }
-    if (append_row(pr, data) != 0)
+    if (begin_row(pr) != 0)
+        return 1;
+    int failed = 0;
+    for (size_t i = 0; !failed && i < count; i++)
+        failed = append_datum(pr->rows, i == 0, fields[i], lens[i]) != 0;
+    if (end_row(pr, failed) != 0)
         return 1;
     return pr->count >= pr->capacity;
 }
@@ -464,20 +453,19 @@ static int on_csv_record(void *user_data, const char *const *fields, const size_
 /* One TXT line: its tab-separated parts, each a value (TXT has no NULL). */
 static int on_txt_line(page_reader *pr, const char *line, size_t len)
 {
-    json_t *data = json_array();
+    if (begin_row(pr) != 0)
+        return -1;
     const char *p = line, *end = line + len;
-    while (data) {
+    int failed = 0;
+    for (int first = 1; !failed; first = 0) {
         const char *tab = memchr(p, '\t', (size_t)(end - p));
         const char *stop = tab ? tab : end;
-        if (append_datum(data, p, (size_t)(stop - p)) != 0) {
-            json_decref(data);
-            data = NULL;
-        }
+        failed = append_datum(pr->rows, first, p, (size_t)(stop - p)) != 0;
         if (!tab)
             break;
         p = tab + 1;
     }
-    return append_row(pr, data);
+    return end_row(pr, failed);
 }
 
 /* Reads the next chunk at *pos (never past size). 0, or -1 on I/O error. */
@@ -587,16 +575,20 @@ static json_t *load_metadata(const char *data_path, char *err, size_t err_cap)
     return meta;
 }
 
-static json_t *page_response(json_t *rows, json_t *meta, const char *token)
+/* The response body around the page's rows (rows_json: "[...]"). */
+static int page_response(buf *out, const buf *rows_json, const json_t *meta, const char *token)
 {
-    json_t *page = json_pack("{s:i, s:{s:o, s:{s:O}}}", "UpdateCount", 0, "ResultSet", "Rows",
-                             rows, "ResultSetMetadata", "ColumnInfo",
-                             json_object_get(meta, "ColumnInfo"));
-    if (page && token && json_object_set_new(page, "NextToken", json_string(token)) != 0) {
-        json_decref(page);
-        return NULL;
-    }
-    return page;
+    char *columns = json_dumps(json_object_get(meta, "ColumnInfo"), JSON_COMPACT);
+    int rc = columns && buf_puts(out, "{\"UpdateCount\":0,\"ResultSet\":{\"Rows\":[") == 0 &&
+                     buf_append(out, rows_json->data, rows_json->len) == 0 &&
+                     buf_puts(out, "],\"ResultSetMetadata\":{\"ColumnInfo\":") == 0 &&
+                     buf_puts(out, columns) == 0 && buf_puts(out, "}}") == 0
+                 ? 0 : -1;
+    free(columns);
+    if (rc == 0 && token)
+        rc = buf_puts(out, ",\"NextToken\":") == 0 && jsonw_string(out, token, strlen(token)) == 0
+                 ? 0 : -1;
+    return rc == 0 ? buf_putc(out, '}') : -1;
 }
 
 /* Where this page starts: offset 0 for the first page, else the token's. */
@@ -618,19 +610,20 @@ static int resolve_position(const char *data_path, const char *next_token, uint6
     return 0;
 }
 
-static json_t *read_page(FILE *f, const char *data_path, json_t *meta, const page_position *at,
-                         uint64_t size, int max_results, char *err, size_t err_cap)
+static int read_page(FILE *f, const char *data_path, json_t *meta, const page_position *at,
+                     uint64_t size, int max_results, buf *out, char *err, size_t err_cap)
 {
     const char *kind = json_string_value(json_object_get(meta, "Kind"));
     int is_txt = kind && strcmp(kind, "txt") == 0;
     /* Page 1 of a CSV result holds the header row, and MaxResults counts
      * it, as in Athena: header + (max - 1) data rows. */
     int header = !is_txt && at->offset == 0 && json_array_size(json_object_get(meta, "ColumnInfo"));
-    page_reader pr = {json_array(), max_results, 0, 0};
+    buf rows = BUF_INIT;
+    page_reader pr = {&rows, max_results, 0, 0};
     char *chunk = malloc(READ_CHUNK_BYTES);
     uint64_t next = at->offset;
     int rc = -1;
-    if (!pr.rows || !chunk)
+    if (!chunk)
         set_err(err, err_cap, "%s", "out of memory");
     else if (fseeko(f, (off_t)at->offset, SEEK_SET) != 0)
         set_err(err, err_cap, "%s", "cannot read the result file");
@@ -642,32 +635,30 @@ static json_t *read_page(FILE *f, const char *data_path, json_t *meta, const pag
         set_err(err, err_cap, "%s", "out of memory");
         rc = -1;
     }
-    if (rc != 0) {
-        json_decref(pr.rows);
-        return NULL;
-    }
     char *token = NULL;
-    if (next < size) {
+    if (rc == 0 && next < size) {
         int64_t returned = at->rows_before + pr.count - (header && pr.count ? 1 : 0);
         token = token_make(data_path, next, returned);
     }
-    json_t *page = page_response(pr.rows, meta, token);
-    free(token);
-    if (!page)
+    if (rc == 0 && page_response(out, &rows, meta, token) != 0) {
         set_err(err, err_cap, "%s", "out of memory");
-    return page;
+        rc = -1;
+    }
+    free(token);
+    buf_free(&rows);
+    return rc;
 }
 
-json_t *results_page(const char *data_path, const char *next_token, int max_results,
-                     char *err, size_t err_cap)
+int results_page(const char *data_path, const char *next_token, int max_results, buf *out,
+                 char *err, size_t err_cap)
 {
     if (max_results < 1 || max_results > 1000) {
         set_err(err, err_cap, "%s", "MaxResults must be between 1 and 1000");
-        return NULL;
+        return -1;
     }
     json_t *meta = load_metadata(data_path, err, err_cap);
     if (!meta)
-        return NULL;
+        return -1;
     FILE *f = fopen(data_path, "rb");
     struct stat st;
     if (!f || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -675,17 +666,17 @@ json_t *results_page(const char *data_path, const char *next_token, int max_resu
         if (f)
             fclose(f);
         json_decref(meta);
-        return NULL;
+        return -1;
     }
     page_position at;
-    json_t *page = NULL;
+    int rc = -1;
     if (resolve_position(data_path, next_token, (uint64_t)st.st_size,
                          json_integer_value(json_object_get(meta, "Rows")), &at) != 0)
         set_err(err, err_cap, "%s", "Invalid NextToken");
     else
-        page = read_page(f, data_path, meta, &at, (uint64_t)st.st_size, max_results, err,
-                         err_cap);
+        rc = read_page(f, data_path, meta, &at, (uint64_t)st.st_size, max_results, out, err,
+                       err_cap);
     fclose(f);
     json_decref(meta);
-    return page;
+    return rc;
 }

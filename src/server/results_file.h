@@ -15,6 +15,7 @@
 #ifndef ATHENA_SERVER_RESULTS_FILE_H
 #define ATHENA_SERVER_RESULTS_FILE_H
 
+#include "buf.h"
 #include "engine.h"
 
 #include <jansson.h>
@@ -65,10 +66,11 @@ engine_sink results_writer_sink(results_writer *w);
  * and max_results counts it there (header + max_results - 1 data rows).
  * max_results is 1..1000. Each Row is {"Data": [{"VarCharValue": "x"}, {}]}
  * with {} for NULL; TXT lines are split on tabs and have no NULLs. NextToken
- * is present only when rows remain. Returns a new JSON object, or NULL with
- * a message in err: "result files not found", "Invalid NextToken", or a
- * read error. */
-json_t *results_page(const char *data_path, const char *next_token, int max_results,
-                     char *err, size_t err_cap);
+ * is present only when rows remain. The body is written as JSON text into
+ * out (appended; no tree is built, so a 1000-row page costs one pass).
+ * Returns 0, or -1 with a message in err: "result files not found",
+ * "Invalid NextToken", or a read error (out may then hold a partial body). */
+int results_page(const char *data_path, const char *next_token, int max_results, buf *out,
+                 char *err, size_t err_cap);
 
 #endif

@@ -88,11 +88,26 @@ static int write_result(const char *name, int count)
     return rc;
 }
 
+/* results_page's body, parsed (NULL on failure, with err filled). */
+static json_t *page_at(const char *path, const char *token, int max, char *err, size_t cap)
+{
+    buf body = BUF_INIT;
+    json_t *p = NULL;
+    if (results_page(path, token, max, &body, err, cap) == 0) {
+        json_error_t jerr;
+        p = json_loadb(body.data, body.len, 0, &jerr);
+        if (!p)
+            snprintf(err, cap, "the page is not JSON: %s", jerr.text);
+    }
+    buf_free(&body);
+    return p;
+}
+
 static json_t *page(const char *name, const char *token, int max, char *err, size_t cap)
 {
     char path[256];
     path_for(path, sizeof path, name);
-    return results_page(path, token, max, err, cap);
+    return page_at(path, token, max, err, cap);
 }
 
 static json_t *rows_of(json_t *p)
@@ -314,7 +329,7 @@ static void test_invalid_utf8_becomes_replacement(void)
     CHECK_INT(results_writer_row(w, v, l), 0);
     CHECK_INT(results_writer_commit(w, err, sizeof err), 0);
     results_writer_free(w);
-    json_t *p = results_page(path, NULL, 10, err, sizeof err);
+    json_t *p = page_at(path, NULL, 10, err, sizeof err);
     REQUIRE(p != NULL);
     CHECK_STR(cell(json_array_get(rows_of(p), 1), 0), "a\xef\xbf\xbd" "b");
     json_decref(p);
@@ -513,7 +528,7 @@ static void test_open_under_root(void)
     CHECK_INT(results_writer_columns(w, test_cols, 1), 0);
     CHECK_INT(results_writer_commit(w, err, sizeof err), 0);
     results_writer_free(w);
-    json_t *p = results_page(path, NULL, 10, err, sizeof err);
+    json_t *p = page_at(path, NULL, 10, err, sizeof err);
     CHECK(p != NULL);
     json_decref(p);
 
@@ -559,7 +574,7 @@ static void test_txt_results(void)
     CHECK_STR(data, "id\tbigint\t\nname\tstring\tthe \"name\", quoted\nCREATE TABLE t (\n  a int)\t\tx\n");
     free(data);
 
-    json_t *p1 = results_page(path, NULL, 3, err, sizeof err);
+    json_t *p1 = page_at(path, NULL, 3, err, sizeof err);
     REQUIRE(p1 != NULL);
     json_t *rows = rows_of(p1);
     CHECK_INT(json_array_size(rows), 3); /* no header row in TXT */
@@ -571,7 +586,7 @@ static void test_txt_results(void)
                     "{\"Data\":[{\"VarCharValue\":\"CREATE TABLE t (\"}]}]");
     free(text);
     REQUIRE(token_of(p1) != NULL);
-    json_t *p2 = results_page(path, token_of(p1), 3, err, sizeof err);
+    json_t *p2 = page_at(path, token_of(p1), 3, err, sizeof err);
     REQUIRE(p2 != NULL);
     CHECK_INT(json_array_size(rows_of(p2)), 1);
     CHECK_STR(cell(json_array_get(rows_of(p2), 0), 0), "  a int)");
@@ -582,7 +597,7 @@ static void test_txt_results(void)
     json_decref(p2);
 
     /* Exactly one page of lines: no token. */
-    p1 = results_page(path, NULL, 4, err, sizeof err);
+    p1 = page_at(path, NULL, 4, err, sizeof err);
     REQUIRE(p1 != NULL);
     CHECK_INT(json_array_size(rows_of(p1)), 4);
     CHECK(token_of(p1) == NULL);
@@ -594,7 +609,7 @@ static void test_txt_results(void)
     REQUIRE(w != NULL);
     CHECK_INT(results_writer_commit(w, err, sizeof err), 0);
     results_writer_free(w);
-    p1 = results_page(path, NULL, 1000, err, sizeof err);
+    p1 = page_at(path, NULL, 1000, err, sizeof err);
     REQUIRE(p1 != NULL);
     CHECK_INT(json_array_size(rows_of(p1)), 0);
     CHECK(token_of(p1) == NULL);
@@ -638,10 +653,10 @@ static void test_writer_memory_stays_flat(void)
     CHECK(st.st_size > 30 * 1000 * 1000);
 
     /* The last page is reached by seeking, not by re-reading the file. */
-    json_t *p = results_page(path, NULL, 1000, err, sizeof err);
+    json_t *p = page_at(path, NULL, 1000, err, sizeof err);
     int pages = 1;
     while (p && token_of(p)) {
-        json_t *next = results_page(path, token_of(p), 1000, err, sizeof err);
+        json_t *next = page_at(path, token_of(p), 1000, err, sizeof err);
         json_decref(p);
         p = next;
         pages++;
