@@ -253,10 +253,12 @@ ATHENA_API athena_status athena_get_query(athena_client *client, const char *id,
 
 /*
  * Polling behaviour of athena_wait_query(). Zero-initialize for defaults:
- * the sleep between polls is the largest of initial_delay_ms, a fifth of the
- * time waited so far, and the last poll's round trip (with +-10% jitter), up
- * to max_delay_ms. A query is thus noticed at most ~20% after it ends, and a
- * distant endpoint is never polled faster than it answers.
+ * the sleep between polls is the largest of initial_delay_ms, a twentieth of
+ * the time waited so far, a fifth of the time waited beyond the first 250 ms,
+ * and the last poll's round trip (with +-10% jitter), up to max_delay_ms. A
+ * query of up to a few hundred milliseconds is thus noticed at most ~5%
+ * after it ends, a longer one at most ~20%, and a distant endpoint is never
+ * polled faster than it answers.
  */
 typedef struct athena_wait_options {
     long initial_delay_ms;   /* the shortest sleep; default 1 */

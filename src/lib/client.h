@@ -24,6 +24,12 @@ struct athena_client {
 athena_status client_athena_call(athena_client *c, const char *operation, json_t *request,
                                  int idempotent, json_t **response);
 
+/* athena_wait_query's sleep before the next poll, in ms (wait.c explains
+ * the schedule), given how long it has waited, the last poll's round trip
+ * and a uniform random in [0, 1) for the jitter. */
+long wait_poll_delay_ms(long floor_delay, long max_delay, long long waited_ms,
+                        long long round_trip_ms, double random01);
+
 /* Parses a QueryExecution JSON object. NULL if out of memory. */
 athena_query_execution *query_execution_from_json(const json_t *qe);
 
